@@ -1,0 +1,38 @@
+# hlsq: the two commands that matter are `make demo` and `make test`.
+SHELL := /bin/bash
+NODE_MODULES_STAMP := node_modules/.install-stamp
+
+.PHONY: all install build demo test test-vendor bench typecheck clean
+
+all: build
+
+$(NODE_MODULES_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(NODE_MODULES_STAMP)
+
+build: install
+	npm run --silent build
+
+typecheck: install
+	npx tsc -p tsconfig.json
+
+demo: build
+	bash examples/demo.sh
+
+test: build
+	npx tsc -p tsconfig.json
+	npx vitest run
+
+# Runs the differential suite against the vendor's headers, e.g.
+#   make test-vendor AP_INCLUDE=/tools/Xilinx/Vitis_HLS/2024.1/include
+test-vendor: build
+	@if [ -z "$(AP_INCLUDE)" ]; then echo "make test-vendor: set AP_INCLUDE=<dir with the vendor's ap_int.h>"; exit 2; fi
+	AP_INCLUDE="$(AP_INCLUDE)" npx vitest run test/cpp
+
+bench: build
+	node --expose-gc dist/bench/run.js
+
+clean:
+	rm -rf dist node_modules .hlsq-cache
