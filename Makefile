@@ -32,7 +32,8 @@ test-vendor: build
 	AP_INCLUDE="$(AP_INCLUDE)" npx vitest run test/cpp
 
 bench: build
-	node --expose-gc dist/bench/run.js
+	npx tsc -p tsconfig.bench.json
+	node --expose-gc build/bench/bench/run.js
 
 clean:
 	rm -rf dist node_modules .hlsq-cache

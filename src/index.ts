@@ -1,0 +1,2 @@
+/** hlsq's public API. */
+export * from './emulator/index.js';
