@@ -1,0 +1,113 @@
+/**
+ * The fixed-point quantizer of the `quantizers` API (spec §3): exact by default, upstream's NumPy
+ * replica with `{ compat: 'quantizers' }`.
+ */
+import { QuantizerRangeError } from './errors.js';
+import { compatFixed } from './fixedCompat.js';
+import { checkKIF, fixedExact, fixedExactCode } from './fixedExact.js';
+import { checkCombination, isCompat, parseOverflow, parseRounding } from './modes.js';
+import type { OverflowName, QOpts, RoundingMode } from './modes.js';
+import { broadcast } from './ndarray.js';
+import type { Num, Result } from './ndarray.js';
+
+export interface FixedOpts extends QOpts {
+  round?: string;
+  overflow?: string;
+}
+
+/** A resolved (rounding, overflow, semantics) triple: what one quantizer instance computes. */
+export interface FixedSpec {
+  readonly round: RoundingMode;
+  readonly overflow: OverflowName;
+  readonly stochastic: boolean;
+  readonly compat: boolean;
+}
+
+export function fixedSpec(roundMode = 'TRN', overflowMode = 'WRAP', opts?: QOpts): FixedSpec {
+  const r = parseRounding(roundMode);
+  const o = parseOverflow(overflowMode);
+  checkCombination(r, o);
+  return Object.freeze({ round: r.mode, overflow: o, stochastic: r.stochastic, compat: isCompat(opts) });
+}
+
+const NAMES = ['x', 'k', 'i', 'f'] as const;
+
+/** Quantize x with per-call k, i, f (numbers or arrays, NumPy broadcasting). */
+export function fixedQuantizeWith(spec: FixedSpec, x: Num, k: Num, i: Num, f: Num): Result {
+  const b = broadcast([x, k, i, f], NAMES);
+  const out = new Float64Array(b.size);
+  const [rx, rk, ri, rf] = b.read as [(n: number) => number, (n: number) => number, (n: number) => number, (n: number) => number];
+  if (spec.compat) {
+    // Float32 emulation applies only when x is float32 and every parameter a number (spec §6).
+    const f32 = b.ops[0]!.float32 && b.ops.slice(1).every((o) => o.isNumber);
+    for (let n = 0; n < b.size; n++) out[n] = compatFixed(rx(n), rk(n), ri(n), rf(n), spec.round, spec.overflow, f32);
+    return b.wrap(out);
+  }
+  const scalarParams = b.ops.slice(1).every((o) => o.data.length === 1);
+  if (scalarParams) {
+    const p = checkKIF(rk(0), ri(0), rf(0));
+    exactLoopScalarParams(b.ops[0]!.data, b.size, rx, p, spec, out);
+  } else {
+    for (let n = 0; n < b.size; n++) out[n] = fixedExact(rx(n), checkKIF(rk(n), ri(n), rf(n)), spec.round, spec.overflow);
+  }
+  return b.wrap(out);
+}
+
+/**
+ * Exact mode with one format for the whole array. The place to plug in a specialised typed-array kernel
+ * (src/emulator/arrayQuantize.ts) once it exists; the per-element path defines the semantics.
+ */
+function exactLoopScalarParams(
+  _data: ArrayLike<number>,
+  size: number,
+  rx: (n: number) => number,
+  p: ReturnType<typeof checkKIF>,
+  spec: FixedSpec,
+  out: Float64Array,
+): void {
+  for (let n = 0; n < size; n++) out[n] = fixedExact(rx(n), p, spec.round, spec.overflow);
+}
+
+/** `fixedQuantize(x, k, i, f, { round, overflow, compat })`. */
+export function fixedQuantize(x: Num, k: Num, i: Num, f: Num, opts: FixedOpts = {}): Result {
+  return fixedQuantizeWith(fixedSpec(opts.round ?? 'TRN', opts.overflow ?? 'WRAP', opts), x, k, i, f);
+}
+
+export type FixedQuantizerNp = ((x: Num, k: Num, i: Num, f: Num, training?: boolean, seedGen?: unknown) => Result) & {
+  readonly roundMode: RoundingMode;
+  readonly overflowMode: OverflowName;
+  readonly stochastic: boolean;
+};
+
+/** Upstream `get_fixed_quantizer_np`: the numeric path (no training). */
+export function getFixedQuantizerNp(roundMode = 'TRN', overflowMode = 'WRAP', opts?: QOpts): FixedQuantizerNp {
+  const spec = fixedSpec(roundMode, overflowMode, opts);
+  const q = (x: Num, k: Num, i: Num, f: Num, training = false, _seedGen?: unknown): Result => {
+    if (training) throw new QuantizerRangeError('training', training, 'false on the numeric path (upstream asserts)');
+    return fixedQuantizeWith(spec, x, k, i, f);
+  };
+  return Object.assign(q, { roundMode: spec.round, overflowMode: spec.overflow, stochastic: spec.stochastic });
+}
+
+/** Lossless exact result: integer codes (value = code * 2^-f) for any width, including W' > 53. */
+export interface FixedCodes {
+  /** null for a W' = 0 element (value 0). */
+  readonly codes: (bigint | null)[];
+  /** The fractional bits of each element (value = code * 2^-f). */
+  readonly f: number[];
+  readonly shape: readonly number[];
+}
+
+/** Exact raw codes (finite inputs only: non-finite values have no code). */
+export function fixedQuantizeCodes(x: Num, k: Num, i: Num, f: Num, opts: Omit<FixedOpts, 'compat'> = {}): FixedCodes {
+  const spec = fixedSpec(opts.round ?? 'TRN', opts.overflow ?? 'WRAP');
+  const b = broadcast([x, k, i, f], NAMES);
+  const codes: (bigint | null)[] = new Array(b.size);
+  const fs: number[] = new Array(b.size);
+  for (let n = 0; n < b.size; n++) {
+    const p = checkKIF(b.read[1]!(n), b.read[2]!(n), b.read[3]!(n));
+    codes[n] = fixedExactCode(b.read[0]!(n), p, spec.round, spec.overflow);
+    fs[n] = p.f;
+  }
+  return { codes, f: fs, shape: b.shape };
+}

@@ -1,0 +1,8 @@
+/** The `quantizers`-compatible API (spec quantizers.md). */
+export * from './errors.js';
+export * from './modes.js';
+export * from './ndarray.js';
+export { rne, fmodFloor, compatFixed } from './fixedCompat.js';
+export { checkKIF, fixedExact, fixedExactCode, fixedExactFloat, scaledBigIntToNumber } from './fixedExact.js';
+export type { KIF } from './fixedExact.js';
+export * from './fixed.js';
