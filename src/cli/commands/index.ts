@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { register as registerInspect } from './inspect.js';
 
 /**
  * Every command registers itself here, in the order `hlsq --help` lists them. Each command file exports
  * `register(program)`; add one import and one line per command.
  */
 export function registerAll(program: Command): void {
-  void program;
+  registerInspect(program);
 }
