@@ -145,3 +145,27 @@ export function intFromDouble(x: number, dst: IntType): bigint {
   }
   return wrap(negative ? -magnitude : magnitude, dst.width, dst.signed);
 }
+
+/**
+ * The condition under which the vendor's *debug* build aborts a conversion (spec §2.6, quirk #20): a
+ * rounding mode, and a source that lies entirely below half an LSB of the destination (I2 + F < 0), so the
+ * rounding bit index is past the source MSB. It depends on the two types only. A release build (NDEBUG)
+ * computes the correct rounding of the tiny value, which is what hlsq computes; this returns the warning
+ * to show, or null.
+ */
+export function debugBuildAbortWarning(src: BinaryFormat, dst: FixedType): string | null {
+  if (dst.quant === 'AP_TRN') return null;
+  if (dst.quant === 'AP_TRN_ZERO' && !src.signed) return null;
+  if (src.intBits + dst.fracBits >= 0) return null;
+  return (
+    `converting ${describeFormat(src)} into ${dst} aborts in the vendor's debug build (assertion in get_bit: ` +
+    `the source lies entirely below half an LSB, I2 + F = ${src.intBits + dst.fracBits} < 0); ` +
+    'hlsq gives the release-build result'
+  );
+}
+
+function describeFormat(f: BinaryFormat): string {
+  return typeof (f as { toString?: unknown }).toString === 'function' && String(f) !== '[object Object]'
+    ? String(f)
+    : `a ${f.signed ? 'signed' : 'unsigned'} ${f.width}-bit value with ${f.intBits} integer bits`;
+}

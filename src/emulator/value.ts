@@ -3,7 +3,15 @@
  * Immutable; every operation returns a new value. Conversions to JS numbers are explicit and named.
  */
 import { toHexBits, wrap } from './bits.js';
-import { asFraction, convertToFixed, fixedFromDouble, fixedIntegerPart, intFromDouble, intFromInt } from './convert.js';
+import {
+  asFraction,
+  convertToFixed,
+  debugBuildAbortWarning,
+  fixedFromDouble,
+  fixedIntegerPart,
+  intFromDouble,
+  intFromInt,
+} from './convert.js';
 import { InvalidArgumentError } from './errors.js';
 import type { ApType, FixedType, IntType } from './types.js';
 
@@ -29,8 +37,15 @@ export class ApValue {
     return new ApValue(type, type.kind === 'fixed' ? fixedFromDouble(x, type).raw : intFromDouble(x, type));
   }
 
-  /** `T y = x;` for another ap value (a cast with the destination's modes). */
-  static cast(type: ApType, x: ApValue): ApValue {
+  /**
+   * `T y = x;` for another ap value (a cast with the destination's modes). Pass `warnings` to collect the
+   * debug-build abort condition of spec §2.6, where it holds (the result is the release build's).
+   */
+  static cast(type: ApType, x: ApValue, warnings?: string[]): ApValue {
+    if (warnings && type.kind === 'fixed' && !(x.type.kind === 'fixed' && x.type.equals(type))) {
+      const w = debugBuildAbortWarning(x.type, type);
+      if (w) warnings.push(w);
+    }
     return new ApValue(type, castRaw(x.raw, x.type, type));
   }
 

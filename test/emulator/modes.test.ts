@@ -212,3 +212,27 @@ describe('conversion algebra (random types and sources)', () => {
     );
   });
 });
+
+describe('the debug-build abort condition (spec §2.6)', () => {
+  test('matches the spec example and its exceptions, and the release result is the correct rounding', async () => {
+    const { debugBuildAbortWarning } = await import('../../src/emulator/convert.js');
+    const { ApValue } = await import('../../src/emulator/value.js');
+    const a = new FixedType(4, -4);
+    expect(debugBuildAbortWarning(a, new FixedType(8, 8, true, 'AP_RND'))).toMatch(/aborts in the vendor's debug build/);
+    expect(debugBuildAbortWarning(a, new FixedType(8, 8, true, 'AP_TRN'))).toBeNull();
+    expect(debugBuildAbortWarning(new FixedType(4, -4, false), new FixedType(8, 8, true, 'AP_TRN_ZERO'))).toBeNull();
+    expect(debugBuildAbortWarning(a, new FixedType(8, 8, true, 'AP_TRN_ZERO'))).not.toBeNull();
+    expect(debugBuildAbortWarning(a, new FixedType(8, 4, true, 'AP_RND'))).toBeNull(); // I2 + F = 0
+    fc.assert(
+      fc.property(fc.integer({ min: -8, max: 7 }), fc.constantFrom(...QUANT_MODES), (raw, q) => {
+        const warnings: string[] = [];
+        const dst = new FixedType(8, 8, true, q);
+        const y = ApValue.cast(dst, ApValue.fromRaw(a, raw), warnings);
+        // |x| < 2^-7 < half an LSB of 1: every nearest mode gives 0; floor gives -1 for negatives; toward zero 0
+        const expected = q === 'AP_TRN' && raw < 0 ? -1n : 0n;
+        expect(y.raw).toBe(expected);
+        expect(warnings.length).toBe(q === 'AP_TRN' ? 0 : 1);
+      }),
+    );
+  });
+});
