@@ -1,2 +1,3 @@
 /** hlsq's public API. */
 export * from './emulator/index.js';
+export * from './model/index.js';
