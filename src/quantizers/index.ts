@@ -6,3 +6,6 @@ export { rne, fmodFloor, compatFixed } from './fixedCompat.js';
 export { checkKIF, fixedExact, fixedExactCode, fixedExactFloat, scaledBigIntToNumber } from './fixedExact.js';
 export type { KIF } from './fixedExact.js';
 export * from './fixed.js';
+export * from './minifloat.js';
+export * from './binary.js';
+export * from './vectors.js';

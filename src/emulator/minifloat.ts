@@ -1,0 +1,126 @@
+/**
+ * The `quantizers` minifloat `ap_float<m,e,e0>` (quantizers.md §4.1): sign-magnitude, m fraction bits,
+ * e exponent bits, exponent offset e0 (bias = 2^(e-1) - e0, not an IEEE bias), subnormals, every exponent
+ * code a finite binade, saturation to the largest finite value, no Inf/NaN codes. e = 0 behaves like e = 1.
+ *
+ * Quantization is exact (§4.2): the binade is read from the bits, and the rest is scaling by powers of two
+ * (exact while the scaled value stays normal; when it does not, it is below 1/2 and rounds to 0 anyway),
+ * one round-half-even on an integer-range double (exact), and a rescale onto the format's grid, which
+ * float64 holds exactly under the range check below.
+ */
+import { InvalidArgumentError, ParseError } from './errors.js';
+import { binade, ldexp } from './floatBits.js';
+
+/** Round half to even of a non-negative or negative double, exactly (never `Math.round`). */
+export function roundHalfEvenNumber(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  const fl = Math.floor(v);
+  if (fl === v) return v;
+  const mid = fl + 0.5; // exact for non-integers (|fl| <= 2^52)
+  if (v < mid) return fl;
+  if (v > mid) return fl + 1;
+  return fl % 2 === 0 ? fl : fl + 1;
+}
+
+export class FloatType {
+  readonly kind = 'float' as const;
+  /** max(2^(e-1), 1) */
+  readonly half: number;
+  readonly emin: number;
+  readonly emax: number;
+  /** (2 - 2^-m) * 2^emax, when float64 holds it. */
+  readonly maxValue: number;
+
+  constructor(
+    readonly m: number,
+    readonly e: number,
+    readonly e0: number = 0,
+  ) {
+    if (!Number.isInteger(m) || m < 0 || m > 1074) throw new InvalidArgumentError('m', m, 'an integer from 0 to 1074 (mantissa bits)');
+    if (!Number.isInteger(e) || e < 0 || e > 30) throw new InvalidArgumentError('e', e, 'an integer from 0 to 30 (exponent bits)');
+    if (!Number.isInteger(e0) || Math.abs(e0) > 2 ** 31) throw new InvalidArgumentError('e0', e0, 'an integer (exponent offset)');
+    this.half = Math.max(2 ** (e - 1), 1);
+    this.emin = e0 - this.half + 1;
+    this.emax = e0 + this.half - 1;
+    this.maxValue = ldexp(2 ** (m + 1) - 1, this.emax - m);
+    Object.freeze(this);
+  }
+
+  /** The equivalent IEEE-style bias (exponent field 0 = subnormal; the all-ones field is finite). */
+  get bias(): number {
+    return this.half - this.e0;
+  }
+  get width(): number {
+    return 1 + Math.max(this.e, 1) + this.m;
+  }
+  get minSubnormal(): number {
+    return ldexp(1, this.emin - this.m);
+  }
+
+  /** Whether every value of the format is a double, so that number-valued quantization is exact. */
+  get fitsFloat64(): boolean {
+    return this.m <= 52 && this.emax <= 1023 && this.emin - this.m >= -1074;
+  }
+
+  equals(o: FloatType): boolean {
+    return o.m === this.m && o.e === this.e && o.e0 === this.e0;
+  }
+
+  toString(): string {
+    return `ap_float<${this.m},${this.e},${this.e0}>`;
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+
+  /** The nearest value of the format (ties to even), saturating; ±0 keep their sign, NaN stays NaN. */
+  quantize(x: number): number {
+    requireFloat64(this);
+    if (Number.isNaN(x)) return NaN;
+    if (x === Infinity) return this.maxValue;
+    if (x === -Infinity) return -this.maxValue;
+    if (x === 0) return x;
+    const a = Math.abs(x);
+    const ea = Math.max(binade(a), this.emin);
+    const q = roundHalfEvenNumber(ldexp(a, this.m - ea));
+    let val = ldexp(q, ea - this.m);
+    if (val > this.maxValue) val = this.maxValue;
+    return x < 0 ? -val : val;
+  }
+
+  /**
+   * [mantissa, exponent] of the exact quantized value (quantizers.md §4.5, exact mode): normals give the
+   * binade after any carry and a mantissa in [1, 2); subnormals and zero give emin.
+   */
+  decompose(x: number): [number, number] {
+    requireFloat64(this);
+    if (Number.isNaN(x)) return [NaN, NaN];
+    const topMant = 2 - 2 ** -this.m;
+    if (x === Infinity) return [topMant, this.emax];
+    if (x === -Infinity) return [-topMant, this.emax];
+    const y = this.quantize(x);
+    if (y === 0) return [y, this.emin];
+    const ey = Math.max(binade(Math.abs(y)), this.emin);
+    return [ldexp(y, -ey), ey];
+  }
+}
+
+function requireFloat64(t: FloatType): void {
+  if (!t.fitsFloat64) {
+    throw new InvalidArgumentError(
+      'ap_float',
+      t.toString(),
+      'a format whose values are all doubles (m <= 52, emax <= 1023, emin - m >= -1074) for number-valued quantization',
+    );
+  }
+}
+
+const FLOAT_SYNTAX = 'ap_float<M,E[,E0]> (e.g. ap_float<3,4,0>)';
+
+export function parseFloatType(text: string): FloatType {
+  const mm = /^\s*ap_float\s*<([^<>]*)>\s*$/.exec(text);
+  if (!mm) throw new ParseError('minifloat type', text, FLOAT_SYNTAX);
+  const args = mm[1]!.split(',').map((s) => s.trim());
+  if (args.length < 2 || args.length > 3 || !args.every((s) => /^[+-]?\d+$/.test(s))) throw new ParseError('minifloat type', text, FLOAT_SYNTAX);
+  return new FloatType(Number(args[0]), Number(args[1]), args[2] === undefined ? 0 : Number(args[2]));
+}

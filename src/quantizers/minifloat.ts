@@ -1,0 +1,106 @@
+/**
+ * The minifloat quantizer of the `quantizers` API (spec §4): exact by default (the emulator's
+ * `ap_float<m,e,e0>`), upstream's NumPy algorithm with its 1e-7 epsilon and log2 under
+ * `{ compat: 'quantizers' }`.
+ */
+import { FloatType } from '../emulator/minifloat.js';
+import { QuantizerRangeError } from './errors.js';
+import { rne } from './fixedCompat.js';
+import { isCompat } from './modes.js';
+import type { QOpts } from './modes.js';
+import { broadcast } from './ndarray.js';
+import type { Num, Result } from './ndarray.js';
+
+const fr = Math.fround;
+/** Hard-coded upstream; added to |x| before log2 (the source of disagreement class M1). */
+export const UPSTREAM_EPS = 1e-7;
+
+/** e_req of upstream: floor(log2(|x| + 1e-7)), with float32 steps for float32 input (spec §6). */
+export function compatEreq(x: number, f32: boolean): number {
+  if (f32) return Math.floor(fr(Math.log2(fr(Math.abs(x) + fr(UPSTREAM_EPS)))));
+  return Math.floor(Math.log2(Math.abs(x) + UPSTREAM_EPS));
+}
+
+/** One element of upstream's float_quantize_np (spec §4.3). */
+export function compatMinifloat(x: number, m: number, e: number, e0: number, f32: boolean): number {
+  const H = Math.max(2 ** (e - 1), 1);
+  const ereq = compatEreq(x, f32);
+  const lo = e0 - H + 1;
+  const hi = e0 + H - 1;
+  const eact = Math.min(Math.max(ereq, lo), hi);
+  const scale = 2 ** (eact - m);
+  let q = rne(x / scale);
+  const L = eact === hi ? 2 ** (m + 1) - 1 : 2 ** (m + 1);
+  q = Math.min(Math.max(q, -L), L);
+  return q * scale;
+}
+
+/** One element of upstream's float_decompose_np (spec §4.5). */
+export function compatDecompose(x: number, m: number, e: number, e0: number, f32: boolean): [number, number] {
+  const H = 2 ** (e - 1);
+  const ereq = compatEreq(x, f32);
+  let eact = Math.min(Math.max(ereq, e0 - H + 1), e0 + H - 1);
+  const scale = 2 ** (eact - m);
+  let q = rne(x / scale);
+  if (Math.abs(q) === 2 ** (m + 1) && eact < e0 + H - 1) {
+    q = q / 2;
+    eact = eact + 1;
+  }
+  const top = 2 - 2 ** -m;
+  const mant = Math.min(Math.max(q * 2 ** -m, -top), top);
+  return [mant, eact];
+}
+
+const typeCache = new Map<string, FloatType>();
+export function floatTypeOf(m: number, e: number, e0: number): FloatType {
+  const key = `${m},${e},${e0}`;
+  let t = typeCache.get(key);
+  if (t === undefined) {
+    for (const [name, v] of [['m', m], ['e', e], ['e0', e0]] as const) {
+      if (!Number.isInteger(v)) throw new QuantizerRangeError(name, v, 'an integer (exact mode)');
+    }
+    t = new FloatType(m, e, e0);
+    if (!t.fitsFloat64) {
+      throw new QuantizerRangeError('m, e, e0', `(${m}, ${e}, ${e0})`, 'a format held by float64: m <= 52, emax <= 1023, emin - m >= -1074');
+    }
+    if (typeCache.size > 4096) typeCache.clear();
+    typeCache.set(key, t);
+  }
+  return t;
+}
+
+const NAMES = ['x', 'm', 'e', 'e0'] as const;
+
+/** `float_quantize_np(x, m, e, e0 = 0)`. */
+export function floatQuantizeNp(x: Num, m: Num, e: Num, e0: Num = 0, opts?: QOpts): Result {
+  const compat = isCompat(opts);
+  const b = broadcast([x, m, e, e0], NAMES);
+  const [rx, rm, re, r0] = b.read as [(n: number) => number, (n: number) => number, (n: number) => number, (n: number) => number];
+  const out = new Float64Array(b.size);
+  if (compat) {
+    const f32 = b.ops[0]!.float32 && b.ops.slice(1).every((o) => o.isNumber);
+    for (let n = 0; n < b.size; n++) out[n] = compatMinifloat(rx(n), rm(n), re(n), r0(n), f32);
+  } else if (b.ops.slice(1).every((o) => o.data.length === 1)) {
+    const t = floatTypeOf(rm(0), re(0), r0(0));
+    for (let n = 0; n < b.size; n++) out[n] = t.quantize(rx(n));
+  } else {
+    for (let n = 0; n < b.size; n++) out[n] = floatTypeOf(rm(n), re(n), r0(n)).quantize(rx(n));
+  }
+  return b.wrap(out);
+}
+
+/** `float_decompose_np(x, m, e, e0 = 0)`: [mantissa, exponent] with mantissa * 2^exponent = quantized x. */
+export function floatDecomposeNp(x: Num, m: Num, e: Num, e0: Num = 0, opts?: QOpts): [Result, Result] {
+  const compat = isCompat(opts);
+  const b = broadcast([x, m, e, e0], NAMES);
+  const [rx, rm, re, r0] = b.read as [(n: number) => number, (n: number) => number, (n: number) => number, (n: number) => number];
+  const mant = new Float64Array(b.size);
+  const expo = new Float64Array(b.size);
+  const f32 = b.ops[0]!.float32 && b.ops.slice(1).every((o) => o.isNumber);
+  for (let n = 0; n < b.size; n++) {
+    const [a, c] = compat ? compatDecompose(rx(n), rm(n), re(n), r0(n), f32) : floatTypeOf(rm(n), re(n), r0(n)).decompose(rx(n));
+    mant[n] = a;
+    expo[n] = c;
+  }
+  return [b.wrap(mant), b.wrap(expo)];
+}
