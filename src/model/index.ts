@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './load.js';
 export * from './save.js';
 export * from './geometry.js';
+export * from './npy.js';
