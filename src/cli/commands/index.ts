@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as registerInspect } from './inspect.js';
+import { register as registerVectors } from './vectors.js';
 
 /**
  * Every command registers itself here, in the order `hlsq --help` lists them. Each command file exports
@@ -7,4 +8,5 @@ import { register as registerInspect } from './inspect.js';
  */
 export function registerAll(program: Command): void {
   registerInspect(program);
+  registerVectors(program);
 }
