@@ -17,7 +17,7 @@ describe('npy reader/writer', () => {
     expect(Array.from(b.data as BigInt64Array)).toEqual([-(2n ** 62n), -1n, 0n, 2n ** 53n + 1n]);
     const c = readNpy(fx('u1_scalar.npy'));
     expect(c.shape).toEqual([]);
-    expect(Array.from(c.data)).toEqual([200]);
+    expect(Array.from(c.data as Uint8Array)).toEqual([200]);
     expect(readNpy(fx('f8_empty.npy')).shape).toEqual([0, 3]);
   });
 
