@@ -5,3 +5,7 @@ export * from './quantization.js';
 export * from './overflow.js';
 export * from './convert.js';
 export * from './value.js';
+export * from './arrayQuantize.js';
+export * from './minifloat.js';
+export * from './floatFormats.js';
+export * from './floatBits.js';
