@@ -1,3 +1,4 @@
 /** hlsq's public API. */
 export * from './emulator/index.js';
 export * from './model/index.js';
+export * from './quantizers/index.js';

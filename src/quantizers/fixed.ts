@@ -4,7 +4,9 @@
  */
 import { QuantizerRangeError } from './errors.js';
 import { compatFixed } from './fixedCompat.js';
-import { checkKIF, fixedExact, fixedExactCode } from './fixedExact.js';
+import { checkKIF, fixedExact, fixedExactCode, vendorType } from './fixedExact.js';
+import type { KIF } from './fixedExact.js';
+import { fastDomain, quantizeArray } from '../emulator/arrayQuantize.js';
 import { checkCombination, isCompat, parseOverflow, parseRounding } from './modes.js';
 import type { OverflowName, QOpts, RoundingMode } from './modes.js';
 import { broadcast } from './ndarray.js';
@@ -54,17 +56,23 @@ export function fixedQuantizeWith(spec: FixedSpec, x: Num, k: Num, i: Num, f: Nu
 }
 
 /**
- * Exact mode with one format for the whole array. The place to plug in a specialised typed-array kernel
- * (src/emulator/arrayQuantize.ts) once it exists; the per-element path defines the semantics.
+ * Exact mode with one format for the whole array: the emulator's typed-array kernel where it is proved
+ * exact (`fastDomain`), then the per-element path for the inputs whose exact-mode meaning differs from
+ * the vendor's reading of a double (NaN/±Inf follow spec §3.5, subnormals are read exactly). This is
+ * the only place that switches between the two; test/quantizers/fixed.test.ts checks they agree.
  */
-function exactLoopScalarParams(
-  _data: ArrayLike<number>,
-  size: number,
-  rx: (n: number) => number,
-  p: ReturnType<typeof checkKIF>,
-  spec: FixedSpec,
-  out: Float64Array,
-): void {
+function exactLoopScalarParams(data: ArrayLike<number>, size: number, rx: (n: number) => number, p: KIF, spec: FixedSpec, out: Float64Array): void {
+  if (p.width >= 1 && data.length === size && (data instanceof Float64Array || data instanceof Float32Array)) {
+    const t = vendorType(p, spec.round, spec.overflow);
+    if (fastDomain(t)) {
+      quantizeArray(data, t, { output: 'values', out });
+      for (let n = 0; n < size; n++) {
+        const v = data[n]!;
+        if (!Number.isFinite(v) || (v !== 0 && Math.abs(v) < 2 ** -1022)) out[n] = fixedExact(v, p, spec.round, spec.overflow);
+      }
+      return;
+    }
+  }
   for (let n = 0; n < size; n++) out[n] = fixedExact(rx(n), p, spec.round, spec.overflow);
 }
 

@@ -9,3 +9,7 @@ export * from './fixed.js';
 export * from './minifloat.js';
 export * from './binary.js';
 export * from './vectors.js';
+export * from './random.js';
+export * from './differentiable.js';
+export * from './stateful.js';
+export { oracleFixedCode } from './oracle.js';
