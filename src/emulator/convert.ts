@@ -116,7 +116,9 @@ export function fixedIntegerPart(raw: bigint, src: FixedType): bigint {
   const F = src.fracBits;
   if (I < 0) throw new RangeError(`integer conversion of ${src} (I < 0) is undefined in the vendor's headers`);
   if (F <= 0) return raw << BigInt(-F);
-  let ip = raw >> BigInt(F);
+  // For I = 0 the headers build a 1-bit integer part set to 0 rather than floor(value) (which is -1 for
+  // a negative value); with the correction below that gives -1 (quirk #15).
+  let ip = I === 0 ? 0n : raw >> BigInt(F);
   const hasFraction = (raw & ((1n << BigInt(F)) - 1n)) !== 0n;
   if (src.signed && raw < 0n && hasFraction) ip += 1n;
   // The integer part lives in max(I,1) bits; for I = 0 the +1 correction wraps in one bit (quirk #15).
