@@ -1,0 +1,578 @@
+/**
+ * The bit-exact inference engine: batched over typed arrays of codes. A tensor whose types are at most
+ * 53 bits wide is a Float64Array of integer codes, otherwise an array of BigInts. Each MAC output channel
+ * takes the number path when its accumulator is AP_WRAP (N = 0), no product loses fraction bits and the
+ * exact sum provably stays below 2^53 (bound from the weights and the input types); everything else takes
+ * the BigInt path. Layers without a number kernel run the reference's per-sample code (reference.ts), so
+ * both paths define the same semantics; the property tests prove the number paths equal to the reference.
+ */
+import type { FixedType } from '../emulator/types.js';
+import { castRaw } from '../emulator/value.js';
+import { addType, codeToDecimal, mulType, subType } from './arith.js';
+import { ModelUsageError, OverflowCheckError } from './errors.js';
+import { typeAt, typeList, type Layer, type MacLayer, type Model, type QuantizedConstant } from './format.js';
+import { numberCast, type NumberCast } from './fastcast.js';
+import { windowIndex as windowIndexFor } from './geometry.js';
+import { macGather, resolveTypes } from './precision.js';
+import { referenceLayer } from './reference.js';
+import { elementType, tensorInfos, type TensorInfo } from './resolve.js';
+import {
+  activationTable,
+  DEFAULT_SOFTMAX_EXP_TYPE,
+  DEFAULT_SOFTMAX_INV_BITS,
+  DEFAULT_SOFTMAX_INV_TYPE,
+  softmaxExpTable,
+  softmaxInvTable,
+  softmaxSumGeometry,
+} from './tables.js';
+
+/** Codes of a batch, sample-major: element e of sample b at b·size + e. */
+export type BatchCodes = Float64Array | bigint[];
+
+export interface RunOptions {
+  /** Keep every layer's output (codes) in `trace`. */
+  trace?: boolean;
+  /** Checking mode: throw OverflowCheckError when a partial sum leaves its accumulator type. */
+  check?: boolean;
+  /** Called after each chunk of samples (for progress bars). */
+  onProgress?: (done: number, total: number) => void;
+  /** Samples per chunk (default 4096). */
+  chunk?: number;
+}
+
+export interface RunResult {
+  readonly batch: number;
+  /** The model's output tensors. */
+  readonly outputs: ReadonlyMap<string, BatchCodes>;
+  /** Every tensor (inputs and layer outputs) when `trace` was asked for. */
+  readonly trace: ReadonlyMap<string, BatchCodes> | undefined;
+  readonly infos: ReadonlyMap<string, TensorInfo>;
+}
+
+/** Whether a tensor with these types is held as numbers. */
+export function isNumeric(info: TensorInfo): boolean {
+  return info.types.every((t) => t.width <= 53);
+}
+
+function alloc(info: TensorInfo, batch: number): BatchCodes {
+  return isNumeric(info) ? new Float64Array(batch * info.size) : new Array<bigint>(batch * info.size);
+}
+
+function getBig(a: BatchCodes, i: number): bigint {
+  return a instanceof Float64Array ? BigInt(a[i]!) : a[i]!;
+}
+
+function setBig(a: BatchCodes, i: number, v: bigint): void {
+  if (a instanceof Float64Array) a[i] = Number(v);
+  else a[i] = v;
+}
+
+type Kernel = (ins: BatchCodes[], batch: number, out: BatchCodes, sample0: number) => void;
+
+export interface CompiledModel {
+  readonly model: Model;
+  readonly infos: ReadonlyMap<string, TensorInfo>;
+  readonly kernels: readonly { layer: Layer; run: Kernel }[];
+  /** Per MAC layer: how many output channels take the number path (for reports and tests). */
+  readonly fastChannels: ReadonlyMap<string, { fast: number; total: number }>;
+}
+
+/** Resolve the model's types and prepare one kernel per layer. */
+export function compileModel(model: Model, options: { check?: boolean } = {}): CompiledModel {
+  const m = resolveTypes(model);
+  const infos = tensorInfos(m);
+  const fastChannels = new Map<string, { fast: number; total: number }>();
+  const kernels = m.layers.map((l) => ({ layer: l, run: kernelFor(l, infos, fastChannels, !!options.check) }));
+  return { model: m, infos, kernels, fastChannels };
+}
+
+/**
+ * Run a batch. `inputs` maps each model input to its codes (sample-major; numbers or BigInts, e.g. an
+ * Int32Array); `batch` is the number of samples.
+ */
+export function runModel(
+  modelOrCompiled: Model | CompiledModel,
+  inputs: Readonly<Record<string, ArrayLike<number> | ArrayLike<bigint>>>,
+  batch: number,
+  options: RunOptions = {},
+): RunResult {
+  const given = 'kernels' in modelOrCompiled ? modelOrCompiled : undefined;
+  // Checking mode runs every MAC channel on the BigInt path, which tests each partial sum.
+  const cm = given && !options.check ? given : compileModel(given ? given.model : (modelOrCompiled as Model), { check: options.check });
+  const { model, infos } = cm;
+  const full = new Map<string, BatchCodes>();
+  for (const inp of model.inputs) {
+    const info = infos.get(inp.name)!;
+    const v = inputs[inp.name];
+    if (!v) throw new ModelUsageError(`input ${inp.name}: no codes given`);
+    if (v.length !== batch * info.size) {
+      throw new ModelUsageError(`input ${inp.name}: expected ${batch} x ${info.size} = ${batch * info.size} codes, got ${v.length}`);
+    }
+    const t = inp.type!;
+    const arr = alloc(info, batch);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      const big = typeof x === 'bigint' ? x : BigInt(x);
+      if (typeof x === 'number' && !Number.isSafeInteger(x)) throw new ModelUsageError(`input ${inp.name}[${i}]: ${x} is not an integer code`);
+      if (big < t.minRaw || big > t.maxRaw) {
+        throw new ModelUsageError(`input ${inp.name}[${i}]: code ${big} is outside ${t} (codes ${t.minRaw} to ${t.maxRaw})`);
+      }
+      setBig(arr, i, big);
+    }
+    full.set(inp.name, arr);
+  }
+  const chunk = Math.max(1, options.chunk ?? 4096);
+  const keep = new Set(options.trace ? [...infos.keys()] : model.outputs);
+  const result = new Map<string, BatchCodes>();
+  for (const name of keep) {
+    if (full.has(name)) result.set(name, full.get(name)!);
+    else result.set(name, alloc(infos.get(name)!, batch));
+  }
+  // Consumers left per tensor, so intermediates of a chunk can be dropped early.
+  for (let s0 = 0; s0 < batch; s0 += chunk) {
+    const nb = Math.min(chunk, batch - s0);
+    const vals = new Map<string, BatchCodes>();
+    for (const inp of model.inputs) vals.set(inp.name, sliceBatch(full.get(inp.name)!, infos.get(inp.name)!.size, s0, nb));
+    for (const k of cm.kernels) {
+      const info = infos.get(k.layer.name)!;
+      const out = alloc(info, nb);
+      k.run(
+        k.layer.inputs.map((n) => vals.get(n)!),
+        nb,
+        out,
+        s0,
+      );
+      vals.set(k.layer.name, out);
+    }
+    for (const name of keep) {
+      if (full.has(name)) continue;
+      const dst = result.get(name)!;
+      const src = vals.get(name)!;
+      const size = infos.get(name)!.size;
+      if (dst instanceof Float64Array) dst.set(src as Float64Array, s0 * size);
+      else for (let i = 0; i < src.length; i++) dst[s0 * size + i] = (src as bigint[])[i]!;
+    }
+    options.onProgress?.(s0 + nb, batch);
+  }
+  const outputs = new Map(model.outputs.map((n) => [n, result.get(n)!] as const));
+  return { batch, outputs, trace: options.trace ? result : undefined, infos };
+}
+
+function sliceBatch(a: BatchCodes, size: number, s0: number, nb: number): BatchCodes {
+  return a instanceof Float64Array ? a.subarray(s0 * size, (s0 + nb) * size) : a.slice(s0 * size, (s0 + nb) * size);
+}
+
+/** Real values (float64) of a tensor's codes: code · 2^-F of each element's type. */
+export function codesToReal(codes: BatchCodes, info: TensorInfo): Float64Array {
+  const out = new Float64Array(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const t = elementType(info, i % info.size);
+    const c = codes[i]!;
+    // One rounding (bigint -> double), then an exact power-of-two scaling.
+    out[i] = (typeof c === 'bigint' ? Number(c) : c) * 2 ** -t.fracBits;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Kernels
+
+function kernelFor(l: Layer, infos: Map<string, TensorInfo>, fastChannels: Map<string, { fast: number; total: number }>, check: boolean): Kernel {
+  const ins = l.inputs.map((n) => infos.get(n)!);
+  const out = infos.get(l.name)!;
+  const numericIn = ins.every(isNumeric);
+  const numericOut = isNumeric(out);
+  if (l.kind === 'Dense' || l.kind === 'Conv1D' || l.kind === 'Conv2D') return macKernel(l, ins[0]!, out, fastChannels, check);
+  if (numericIn && numericOut) {
+    const k = numberKernel(l, ins, out);
+    if (k) return k;
+  }
+  return perSampleKernel(l, infos);
+}
+
+/** Fallback: the reference's code for this layer, one sample at a time. */
+function perSampleKernel(l: Layer, infos: Map<string, TensorInfo>): Kernel {
+  const ins = l.inputs.map((n) => infos.get(n)!);
+  const size = infos.get(l.name)!.size;
+  return (inputs, batch, out) => {
+    for (let b = 0; b < batch; b++) {
+      const values = new Map<string, bigint[]>();
+      l.inputs.forEach((n, k) => {
+        const s = ins[k]!.size;
+        const arr = new Array<bigint>(s);
+        for (let e = 0; e < s; e++) arr[e] = getBig(inputs[k]!, b * s + e);
+        values.set(n, arr);
+      });
+      const y = referenceLayer(l, values, infos as Map<string, TensorInfo>);
+      for (let e = 0; e < size; e++) setBig(out, b * size + e, y[e]!);
+    }
+  };
+}
+
+function resultType(l: Layer, c: number): FixedType {
+  return typeAt(l.result!, typeList(l.result!).length === 1 ? 0 : c);
+}
+
+function castsPerChannel(src: (c: number) => FixedType, l: Layer, C: number): NumberCast[] | undefined {
+  const casts: NumberCast[] = [];
+  for (let c = 0; c < C; c++) {
+    const f = numberCast(src(c), resultType(l, c));
+    if (!f) return undefined;
+    casts.push(f);
+  }
+  return casts;
+}
+
+/** Number kernels of the element-wise and table layers; undefined when a conversion needs BigInts. */
+function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | undefined {
+  const X = ins[0]!;
+  const C = out.channels;
+  const size = out.size;
+  const xType = (c: number) => X.types[X.types.length === 1 ? 0 : c % X.channels]!;
+  switch (l.kind) {
+    case 'Quant': {
+      const casts = castsPerChannel(xType, l, C);
+      if (!casts) return undefined;
+      return ([x], batch, y) => {
+        const xs = x as Float64Array;
+        const ys = y as Float64Array;
+        for (let i = 0; i < batch * size; i++) ys[i] = casts[i % C]!(xs[i]!);
+      };
+    }
+    case 'ReLU': {
+      const casts = castsPerChannel(xType, l, C);
+      if (!casts) return undefined;
+      let mCasts: NumberCast[] | undefined;
+      let mVal = 0;
+      let mCmp: ((v: number, c: number) => boolean) | undefined;
+      if (l.max) {
+        const mc = l.max as QuantizedConstant;
+        const M = mc.types[0]!;
+        mCasts = castsPerChannel(() => M, l, C);
+        if (!mCasts) return undefined;
+        mVal = Number(mc.codes[0]!);
+        // x > m compared exactly: both scaled to the larger fraction count, within 2^53.
+        const cmps: ((v: number) => boolean)[] = [];
+        for (let c = 0; c < C; c++) {
+          const fx = xType(c).fracBits;
+          const F = Math.max(fx, M.fracBits);
+          if (xType(c).width + F - fx > 53 || M.width + F - M.fracBits > 53) return undefined;
+          const sx = 2 ** (F - fx);
+          const sm = mVal * 2 ** (F - M.fracBits);
+          cmps.push((v) => v * sx > sm);
+        }
+        mCmp = (v, c) => cmps[c]!(v);
+      }
+      return ([x], batch, y) => {
+        const xs = x as Float64Array;
+        const ys = y as Float64Array;
+        for (let i = 0; i < batch * size; i++) {
+          const v = xs[i]!;
+          const c = i % C;
+          if (v <= 0) ys[i] = 0;
+          else if (mCmp && mCmp(v, c)) ys[i] = mCasts![c]!(mVal);
+          else ys[i] = casts[c]!(v);
+        }
+      };
+    }
+    case 'MaxPool1D':
+    case 'MaxPool2D':
+    case 'GlobalMaxPool': {
+      const casts = castsPerChannel(xType, l, C);
+      if (!casts) return undefined;
+      const win = poolGather(l, X.shape);
+      const inSize = X.size;
+      return ([x], batch, y) => {
+        const xs = x as Float64Array;
+        const ys = y as Float64Array;
+        for (let b = 0; b < batch; b++) {
+          const xo = b * inSize;
+          for (let p = 0; p < win.positions; p++) {
+            for (let c = 0; c < C; c++) {
+              let best = -Infinity;
+              for (let j = 0; j < win.k; j++) {
+                const i = win.index[(p * win.k + j) * C + c]!;
+                if (i >= 0 && xs[xo + i]! > best) best = xs[xo + i]!;
+              }
+              ys[b * size + p * C + c] = casts[c]!(best);
+            }
+          }
+        }
+      };
+    }
+    case 'Add':
+    case 'Subtract':
+    case 'Multiply': {
+      if (ins.length !== 2) return undefined;
+      const Y = ins[1]!;
+      const yType = (c: number) => Y.types[Y.types.length === 1 ? 0 : c % Y.channels]!;
+      const ops: { sa: number; sb: number; cast: NumberCast }[] = [];
+      for (let c = 0; c < C; c++) {
+        const a = xType(c);
+        const bT = yType(c);
+        const T = l.kind === 'Add' ? addType(a, bT) : l.kind === 'Subtract' ? subType(a, bT) : mulType(a, bT);
+        if (T.width > 53) return undefined;
+        const cast = numberCast(T, resultType(l, c));
+        if (!cast) return undefined;
+        ops.push({ sa: 2 ** (T.fracBits - a.fracBits), sb: 2 ** (T.fracBits - bT.fracBits), cast });
+      }
+      const kind = l.kind;
+      return ([a, b], batch, y) => {
+        const as = a as Float64Array;
+        const bs = b as Float64Array;
+        const ys = y as Float64Array;
+        for (let i = 0; i < batch * size; i++) {
+          const o = ops[i % C]!;
+          const v = kind === 'Add' ? as[i]! * o.sa + bs[i]! * o.sb : kind === 'Subtract' ? as[i]! * o.sa - bs[i]! * o.sb : as[i]! * bs[i]!;
+          ys[i] = o.cast(v);
+        }
+      };
+    }
+    case 'Flatten':
+    case 'Reshape':
+      return ([x], batch, y) => (y as Float64Array).set((x as Float64Array).subarray(0, batch * size));
+    case 'Concatenate': {
+      const axis = l.axis;
+      const inner = out.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+      const outer = out.shape.slice(0, axis).reduce((p, d) => p * d, 1);
+      // For every output element: which input, which element, which conversion.
+      const srcK = new Int32Array(size);
+      const srcE = new Int32Array(size);
+      const casts: NumberCast[] = [];
+      let e = 0;
+      for (let o = 0; o < outer; o++) {
+        for (let k = 0; k < ins.length; k++) {
+          const len = ins[k]!.shape[axis]! * inner;
+          for (let j = 0; j < len; j++, e++) {
+            srcK[e] = k;
+            srcE[e] = o * len + j;
+            const cast = numberCast(elementType(ins[k]!, o * len + j), resultType(l, e % C));
+            if (!cast) return undefined;
+            casts.push(cast);
+          }
+        }
+      }
+      const sizes = ins.map((t) => t.size);
+      return (xs, batch, y) => {
+        const ys = y as Float64Array;
+        for (let b = 0; b < batch; b++) {
+          for (let i = 0; i < size; i++) {
+            const k = srcK[i]!;
+            ys[b * size + i] = casts[i]!((xs[k] as Float64Array)[b * sizes[k]! + srcE[i]!]!);
+          }
+        }
+      };
+    }
+    case 'Sigmoid':
+    case 'Tanh': {
+      if (X.types.length !== 1) return undefined;
+      const Xt = X.types[0]!;
+      const table = Float64Array.from(activationTable(l.kind, Xt, resultType(l, 0), `layer ${l.name}`), Number);
+      const mod = 2 ** Xt.width;
+      return ([x], batch, y) => {
+        const xs = x as Float64Array;
+        const ys = y as Float64Array;
+        for (let i = 0; i < batch * size; i++) {
+          const v = xs[i]!;
+          ys[i] = table[v < 0 ? v + mod : v]!;
+        }
+      };
+    }
+    case 'Softmax': {
+      if (X.types.length !== 1) return undefined;
+      const Xt = X.types[0]!;
+      const E = l.expType ?? DEFAULT_SOFTMAX_EXP_TYPE;
+      const V = l.invType ?? DEFAULT_SOFTMAX_INV_TYPE;
+      const B = l.invTableBits ?? DEFAULT_SOFTMAX_INV_BITS;
+      const R = resultType(l, 0);
+      const P = mulType(E, V);
+      const { sumType, shift } = softmaxSumGeometry(E, C, B);
+      if (P.width > 53 || sumType.width > 53) return undefined;
+      const cast = numberCast(P, R);
+      if (!cast) return undefined;
+      const expT = Float64Array.from(softmaxExpTable(Xt, E, `layer ${l.name}`), Number);
+      const invT = Float64Array.from(softmaxInvTable(E, V, C, B), Number);
+      const div = 2 ** shift;
+      const e = new Float64Array(C);
+      return ([x], batch, y) => {
+        const xs = x as Float64Array;
+        const ys = y as Float64Array;
+        for (let o = 0; o < (batch * size) / C; o++) {
+          const base = o * C;
+          let m = xs[base]!;
+          for (let j = 1; j < C; j++) if (xs[base + j]! > m) m = xs[base + j]!;
+          let S = 0;
+          for (let j = 0; j < C; j++) {
+            e[j] = expT[m - xs[base + j]!]!;
+            S += e[j]!;
+          }
+          const inv = invT[Math.floor(S / div)]!;
+          for (let j = 0; j < C; j++) ys[base + j] = cast(e[j]! * inv);
+        }
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function poolGather(l: Layer, inShape: readonly number[]): { positions: number; k: number; index: Int32Array } {
+  // Reuse the precision module's window geometry through a MaxPool-shaped call.
+  const C = inShape.at(-1)!;
+  let g;
+  if (l.kind === 'GlobalMaxPool') {
+    const sp = inShape.slice(0, -1);
+    g = windowIndexFor(inShape, sp, sp, 'valid');
+  } else if (l.kind === 'MaxPool1D') g = windowIndexFor(inShape, [l.poolSize], [l.stride], l.padding);
+  else if (l.kind === 'MaxPool2D') g = windowIndexFor(inShape, l.poolSize, l.strides, l.padding);
+  else throw new Error(`poolGather: ${l.kind}`);
+  return { positions: g.positions, k: g.patch / C, index: g.index };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Dense / Conv
+
+interface MacChannel {
+  readonly fast: boolean;
+  /** Number path: pre-scaled weights (patch entries), the bias already in the accumulator, the wrap and result cast. */
+  readonly w: Float64Array;
+  readonly bias: number;
+  readonly accWidth: number;
+  readonly accSigned: boolean;
+  readonly cast: NumberCast | undefined;
+}
+
+function macKernel(
+  l: MacLayer,
+  X: TensorInfo,
+  out: TensorInfo,
+  fastChannels: Map<string, { fast: number; total: number }>,
+  check: boolean,
+): Kernel {
+  const w = l.weights as QuantizedConstant;
+  if (!w.quantized) throw new ModelUsageError(`layer ${l.name}: float weights; run quantize() first`);
+  const b = l.bias as QuantizedConstant | undefined;
+  if (b && !b.quantized) throw new ModelUsageError(`layer ${l.name}: float bias; run quantize() first`);
+  const { positions, patch, index } = macGather(l, X.shape);
+  const C = out.channels;
+  const Cin = X.channels;
+  const wType = (j: number) => (w.types.length === 1 ? w.types[0]! : w.types[j]!);
+  const bType = (j: number) => (b!.types.length === 1 ? b!.types[0]! : b!.types[j]!);
+  const A = (j: number) => typeAt(l.accum!, typeList(l.accum!).length === 1 ? 0 : j);
+  const xType = (k: number) => X.types[X.types.length === 1 ? 0 : k % Cin]!;
+  const xMaxAbs = (k: number) => {
+    const t = xType(k);
+    return Math.max(Math.abs(Number(t.minRaw)), Number(t.maxRaw));
+  };
+  const numericIn = isNumeric(X);
+  const numericOut = isNumeric(out);
+
+  const channels: MacChannel[] = [];
+  let nFast = 0;
+  for (let j = 0; j < C; j++) {
+    const Aj = A(j);
+    const Rj = resultType(l, j);
+    const biasA = b ? castRaw(b.codes[j]!, bType(j), Aj) : 0n;
+    let fast = !check && numericIn && numericOut && Aj.overflow === 'AP_WRAP' && Aj.satBits === 0;
+    const wj = new Float64Array(patch);
+    let bound = Math.abs(Number(biasA));
+    if (fast) {
+      for (let k = 0; k < patch; k++) {
+        const code = w.codes[k * C + j]!;
+        if (code === 0n) continue;
+        const sh = Aj.fracBits - xType(k).fracBits - wType(j).fracBits;
+        if (sh < 0) {
+          fast = false; // the product would be quantized into the accumulator
+          break;
+        }
+        wj[k] = Number(code) * 2 ** sh;
+        bound += Math.abs(wj[k]!) * xMaxAbs(k);
+      }
+    }
+    // Every partial sum is an integer of magnitude <= bound: exact in doubles below 2^53.
+    if (fast && !(bound < 2 ** 53)) fast = false;
+    // Accumulators wider than 53 bits take the BigInt path (their codes, and casts from them, need it).
+    if (fast && Aj.width > 53) fast = false;
+    const cast = fast ? numberCast(Aj, Rj) : undefined;
+    if (fast && !cast) fast = false;
+    if (fast) nFast++;
+    channels.push({ fast, w: wj, bias: Number(biasA), accWidth: Aj.width, accSigned: Aj.signed, cast });
+  }
+  fastChannels.set(l.name, { fast: nFast, total: C });
+
+  // BigInt path data: per channel and patch entry, the product type and conversions.
+  const slow = channels.map((c, j) => !c.fast ? j : -1).filter((j) => j >= 0);
+  const inSize = X.size;
+  const outSize = out.size;
+  const isDense = l.kind === 'Dense';
+
+  return (inputs, batch, y, sample0) => {
+    const x = inputs[0]!;
+    if (nFast > 0) {
+      const xs = x as Float64Array;
+      const ys = y as Float64Array;
+      for (let bIdx = 0; bIdx < batch; bIdx++) {
+        const xo = bIdx * inSize;
+        for (let p = 0; p < positions; p++) {
+          const base = p * patch;
+          for (let j = 0; j < C; j++) {
+            const ch = channels[j]!;
+            if (!ch.fast) continue;
+            const wj = ch.w;
+            let s = ch.bias;
+            if (isDense) {
+              const xb = xo + base;
+              for (let k = 0; k < patch; k++) s += xs[xb + k]! * wj[k]!;
+            } else {
+              for (let k = 0; k < patch; k++) {
+                const i = index[base + k]!;
+                if (i >= 0) s += xs[xo + i]! * wj[k]!;
+              }
+            }
+            ys[bIdx * outSize + p * C + j] = ch.cast!(wrapNumber(s, ch.accWidth, ch.accSigned));
+          }
+        }
+      }
+    }
+    if (slow.length === 0) return;
+    for (let bIdx = 0; bIdx < batch; bIdx++) {
+      for (let p = 0; p < positions; p++) {
+        for (const j of slow) {
+          const Aj = A(j);
+          let acc = b ? castRaw(b.codes[j]!, bType(j), Aj) : 0n;
+          const plus = addType(Aj, Aj);
+          for (let k = 0; k < patch; k++) {
+            const i = index[p * patch + k]!;
+            const code = w.codes[k * C + j]!;
+            const xv = i >= 0 ? getBig(x, bIdx * inSize + i) : 0n;
+            const prodType = mulType(xType(k), wType(j));
+            const pc = castRaw(xv * code, prodType, Aj);
+            const sum = acc + pc;
+            if (check && (sum < Aj.minRaw || sum > Aj.maxRaw)) {
+              throw new OverflowCheckError(l.name, `partial sum after input ${k}`, p * C + j, codeToDecimal(sum, Aj.fracBits), Aj.toString(), sample0 + bIdx);
+            }
+            acc = castRaw(sum, plus, Aj);
+          }
+          setBig(y, bIdx * outSize + p * C + j, castRaw(acc, Aj, resultType(l, j)));
+        }
+      }
+    }
+  };
+}
+
+/** Two's-complement wrap of an exact integer (|v| < 2^53) into W <= 53 bits; identity when it fits. */
+export function wrapNumber(v: number, W: number, signed: boolean): number {
+  if (W > 53) return v;
+  const m = 2 ** W;
+  if (signed) {
+    const half = m / 2;
+    if (v >= -half && v < half) return v;
+    let r = v % m;
+    if (r < 0) r += m;
+    return r >= half ? r - m : r;
+  }
+  if (v >= 0 && v < m) return v;
+  let r = v % m;
+  if (r < 0) r += m;
+  return r;
+}
