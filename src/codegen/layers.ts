@@ -1,0 +1,635 @@
+/**
+ * One rule per layer kind: from a model layer (types resolved) to its C++ (typedefs, constant arrays,
+ * config struct, function body). Every rule emits exactly the expression docs/model-format.md §4 defines
+ * for its kind, so g++ computes what the engine computes; anything a rule cannot emit exactly is refused.
+ */
+import { FixedType } from '../emulator/types.js';
+import type { Constant, Layer, LayerKind, LayerOf, TypeSpec } from '../model/format.js';
+import { axisWindow } from '../model/geometry.js';
+import { defaultReciprocal } from '../model/tables.js';
+import { cppTypeName } from './cppType.js';
+import { UnsupportedModelError } from './errors.js';
+import { checkReuseFactor, type Strategy } from './reuse.js';
+import { tableFor, softmaxTablesFor } from './tables.js';
+import type { CodeArray, LayerCode, Tensor, Typedef } from './types.js';
+
+export interface RuleOptions {
+  readonly strategy: Strategy;
+  readonly reuseFactor: number;
+}
+
+export interface RuleContext {
+  readonly layer: Layer;
+  readonly id: string;
+  readonly inputs: readonly Tensor[];
+  readonly options: RuleOptions;
+}
+
+type Rule = (ctx: RuleContext) => LayerCode;
+
+// ------------------------------------------------------------------------------------------------
+// Helpers shared by the rules
+// ------------------------------------------------------------------------------------------------
+
+/** One type for the whole tensor; a per-channel list is accepted only when all its types are equal. */
+export function singleType(spec: TypeSpec | undefined, layer: string, field: string): FixedType | undefined {
+  if (spec === undefined) return undefined;
+  const list = Array.isArray(spec) ? (spec as readonly FixedType[]) : [spec as FixedType];
+  const first = list[0]!;
+  if (list.some((t) => !t.equals(first))) {
+    throw new UnsupportedModelError(layer, `${field} has per-channel types; codegen v1 emits one type per tensor (freeze the model with per-tensor types)`);
+  }
+  return first;
+}
+
+function required(t: FixedType | undefined, layer: string, field: string): FixedType {
+  if (!t) throw new UnsupportedModelError(layer, `${field} type is missing (run precision inference or freeze the model first)`);
+  return t;
+}
+
+export interface PlainConstant {
+  readonly type: FixedType;
+  readonly codes: readonly bigint[];
+  readonly shape: readonly number[];
+}
+
+function constantOf(c: Constant, layer: string, field: string): PlainConstant {
+  if (!c.quantized) throw new UnsupportedModelError(layer, `${field} is a float constant; quantize the model first (codegen emits integer codes only)`);
+  const type = singleType(c.types, layer, field)!;
+  return { type, codes: c.codes, shape: c.shape };
+}
+
+function provenance(layer: Layer, key: string, fallback: string): string {
+  return layer.provenance?.[key] ?? fallback;
+}
+
+function declared(layer: Layer, field: string): string {
+  return `declared in the model (${layer.name}.${field})`;
+}
+
+function tensor(id: string, key: string, name: string, typeName: string, type: FixedType, shape: readonly number[]): Tensor {
+  return { id, key, name, typeName, type, shape, size: shape.reduce((a, b) => a * b, 1) };
+}
+
+function codeTypeLines(prefix: string, width: number): string[] {
+  return [`typedef ap_uint<${width}> ${prefix}_code_t;`, `static const int ${prefix}_width = ${width};`];
+}
+
+function nonzero(codes: readonly bigint[]): number {
+  let n = 0;
+  for (const c of codes) if (c !== 0n) n++;
+  return n;
+}
+
+function ceilLog2(n: number): number {
+  let c = 0;
+  while (2 ** c < n) c++;
+  return c;
+}
+
+function resultTensor(ctx: RuleContext, type: FixedType): Tensor {
+  return tensor(`${ctx.id}_out`, ctx.id, ctx.layer.name, `${ctx.id}_result_t`, type, ctx.layer.shape);
+}
+
+function resultTypedef(ctx: RuleContext, type: FixedType, fallback?: string): Typedef {
+  return { name: `${ctx.id}_result_t`, type, comment: provenance(ctx.layer, 'result', fallback ?? declared(ctx.layer, 'result')) };
+}
+
+/** Arguments of the layer function: `in` (or in0, in1, ...) then `out`. */
+export function inputParams(inputs: readonly Tensor[]): string[] {
+  return inputs.length === 1 ? ['in'] : inputs.map((_, k) => `in${k}`);
+}
+
+function macTypes(ctx: RuleContext, l: LayerOf<'Dense' | 'Conv1D' | 'Conv2D'>, nOut: number) {
+  const name = l.name;
+  const weights = constantOf(l.weights, name, 'weights');
+  const bias: PlainConstant = l.bias
+    ? constantOf(l.bias, name, 'bias')
+    : { type: new FixedType(1, 1, false), codes: new Array<bigint>(nOut).fill(0n), shape: [nOut] };
+  const accum = required(singleType(l.accum, name, 'accum'), name, 'accum');
+  const result = required(singleType(l.result, name, 'result'), name, 'result');
+  const typedefs: Typedef[] = [
+    { name: `${ctx.id}_weight_t`, type: weights.type, comment: provenance(l, 'weights', declared(l, 'weights')) },
+    {
+      name: `${ctx.id}_bias_t`,
+      type: bias.type,
+      comment: l.bias ? provenance(l, 'bias', declared(l, 'bias')) : 'no bias in the model: zero codes (accum_t(0) = 0 in every mode)',
+    },
+    { name: `${ctx.id}_accum_t`, type: accum, comment: provenance(l, 'accum', declared(l, 'accum')) },
+    resultTypedef(ctx, result),
+  ];
+  const arrays: CodeArray[] = [
+    { name: `${ctx.id}_weights`, width: weights.type.width, codes: weights.codes, comment: `${l.name} weights ${JSON.stringify(weights.shape)}, ${cppTypeName(weights.type)}` },
+    { name: `${ctx.id}_biases`, width: bias.type.width, codes: bias.codes, comment: `${l.name} biases [${nOut}], ${cppTypeName(bias.type)}` },
+  ];
+  return { weights, bias, accum, result, typedefs, arrays };
+}
+
+function macConfig(ctx: RuleContext, nIn: number, nOut: number, weightWidth: number, biasWidth: number, accum: FixedType, resource: boolean): string[] {
+  const rf = ctx.options.reuseFactor;
+  checkReuseFactor(ctx.layer.name, nIn, nOut, rf, resource ? 'resource' : 'latency');
+  if (resource && (accum.overflow !== 'AP_WRAP' || accum.satBits !== 0)) {
+    throw new UnsupportedModelError(
+      ctx.layer.name,
+      `the resource strategy reorders the accumulation, which is exact only with an AP_WRAP (N = 0) accumulator; accum is ${accum}`,
+    );
+  }
+  const total = nIn * nOut;
+  return [
+    `static const int reuse_factor = ${rf};`,
+    `static const int block_factor = ${Math.ceil(total / rf)};`,
+    `static const int multiplier_limit = ${Math.ceil(total / rf)};`,
+    `static const hlsq::strategy strategy = hlsq::${resource ? 'resource' : 'latency'};`,
+    `typedef ${ctx.id}_weight_t weight_t;`,
+    `typedef ${ctx.id}_bias_t bias_t;`,
+    `typedef ${ctx.id}_accum_t accum_t;`,
+    ...codeTypeLines('weight', weightWidth),
+    ...codeTypeLines('bias', biasWidth),
+  ];
+}
+
+// ------------------------------------------------------------------------------------------------
+// Rules
+// ------------------------------------------------------------------------------------------------
+
+const dense: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'Dense'>;
+  const x = ctx.inputs[0]!;
+  const [nIn, nOut] = l.weights.shape as [number, number];
+  const t = macTypes(ctx, l, nOut);
+  const positions = x.size / nIn;
+  const resource = ctx.options.strategy === 'resource';
+  const config = [`static const int n_in = ${nIn};`, `static const int n_out = ${nOut};`, ...macConfig(ctx, nIn, nOut, t.weights.type.width, t.bias.type.width, t.accum, resource)];
+  const call = `hlsq::dense<${ctx.id}_config>`;
+  const body =
+    positions === 1
+      ? [`${call}(in, out, ${ctx.id}_weights, ${ctx.id}_biases);`]
+      : [
+          `PositionLoop:`,
+          `for (int p = 0; p < ${positions}; p++) {`,
+          `#pragma HLS UNROLL`,
+          `    ${call}(in + p * ${nIn}, out + p * ${nOut}, ${ctx.id}_weights, ${ctx.id}_biases);`,
+          `}`,
+        ];
+  return {
+    layer: l,
+    id: ctx.id,
+    inputs: ctx.inputs,
+    output: resultTensor(ctx, t.result),
+    typedefs: t.typedefs,
+    arrays: t.arrays,
+    libraries: ['dense.h'],
+    config,
+    body,
+    summary: `Dense ${nIn} -> ${nOut}${positions > 1 ? ` at ${positions} positions` : ''}, ${resource ? 'resource' : 'latency'} strategy, reuse factor ${ctx.options.reuseFactor}`,
+    multiplications: positions * nonzero(t.weights.codes),
+  };
+};
+
+const conv: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'Conv1D' | 'Conv2D'>;
+  const x = ctx.inputs[0]!;
+  const two = l.kind === 'Conv2D';
+  const ws = l.weights.shape;
+  const nChan = ws[ws.length - 2]!;
+  const nFilt = ws[ws.length - 1]!;
+  const kernel = two ? [ws[0]!, ws[1]!] : [1, ws[0]!];
+  const inHW = two ? [x.shape[0]!, x.shape[1]!] : [1, x.shape[0]!];
+  const strides = two ? (l as LayerOf<'Conv2D'>).strides : [1, (l as LayerOf<'Conv1D'>).stride];
+  const rows = axisWindow(inHW[0]!, kernel[0]!, strides[0]!, l.padding);
+  const cols = axisWindow(inHW[1]!, kernel[1]!, strides[1]!, l.padding);
+  const t = macTypes(ctx, l, nFilt);
+  if (ctx.options.strategy === 'resource') {
+    // the convolution kernels are written for the latency strategy; folding is by the reuse factor
+  }
+  const config = two
+    ? [
+        `static const int in_height = ${inHW[0]};`,
+        `static const int in_width = ${inHW[1]};`,
+        `static const int n_chan = ${nChan};`,
+        `static const int kernel_height = ${kernel[0]};`,
+        `static const int kernel_width = ${kernel[1]};`,
+        `static const int n_filt = ${nFilt};`,
+        `static const int stride_height = ${strides[0]};`,
+        `static const int stride_width = ${strides[1]};`,
+        `static const int pad_top = ${rows.padBefore};`,
+        `static const int pad_left = ${cols.padBefore};`,
+        `static const int out_height = ${rows.out};`,
+        `static const int out_width = ${cols.out};`,
+      ]
+    : [
+        `static const int in_width = ${inHW[1]};`,
+        `static const int n_chan = ${nChan};`,
+        `static const int kernel_width = ${kernel[1]};`,
+        `static const int n_filt = ${nFilt};`,
+        `static const int stride_width = ${strides[1]};`,
+        `static const int pad_left = ${cols.padBefore};`,
+        `static const int out_width = ${cols.out};`,
+      ];
+  const nIn = kernel[0]! * kernel[1]! * nChan;
+  config.push(...macConfig(ctx, nIn, nFilt, t.weights.type.width, t.bias.type.width, t.accum, false));
+  const positions = rows.out * cols.out;
+  return {
+    layer: l,
+    id: ctx.id,
+    inputs: ctx.inputs,
+    output: resultTensor(ctx, t.result),
+    typedefs: t.typedefs,
+    arrays: t.arrays,
+    libraries: ['conv.h'],
+    config,
+    body: [`hlsq::${two ? 'conv2d' : 'conv1d'}<${ctx.id}_config>(in, out, ${ctx.id}_weights, ${ctx.id}_biases);`],
+    summary: `${l.kind} ${two ? `${kernel[0]}x${kernel[1]}` : kernel[1]} kernel, ${nChan} -> ${nFilt} channels, ${l.padding} padding, ${positions} output positions`,
+    multiplications: positions * nonzero(t.weights.codes),
+  };
+};
+
+function elementwise(ctx: RuleContext, fn: string, result: FixedType, extra: { typedefs?: Typedef[]; arrays?: CodeArray[]; config?: string[]; args?: string[] }, summary: string): LayerCode {
+  const x = ctx.inputs[0]!;
+  return {
+    layer: ctx.layer,
+    id: ctx.id,
+    inputs: ctx.inputs,
+    output: resultTensor(ctx, result),
+    typedefs: [...(extra.typedefs ?? []), resultTypedef(ctx, result)],
+    arrays: extra.arrays ?? [],
+    libraries: ['activation.h'],
+    config: [`static const int n_elem = ${x.size};`, ...(extra.config ?? [])],
+    body: [`hlsq::${fn}<${ctx.id}_config>(${['in', 'out', ...(extra.args ?? [])].join(', ')});`],
+    summary,
+    multiplications: 0,
+  };
+}
+
+/** A scalar or per-channel constant used element-wise: its count must be 1 or the channel count. */
+function channelConstant(ctx: RuleContext, c: Constant, field: string, role: string) {
+  const k = constantOf(c, ctx.layer.name, field);
+  const x = ctx.inputs[0]!;
+  const channels = x.shape[x.shape.length - 1]!;
+  const n = k.codes.length;
+  if (n !== 1 && n !== channels) {
+    throw new UnsupportedModelError(ctx.layer.name, `${field} has ${n} codes; expected 1 or one per channel (${channels})`);
+  }
+  const typedef: Typedef = { name: `${ctx.id}_${role}_t`, type: k.type, comment: provenance(ctx.layer, field, declared(ctx.layer, field)) };
+  const array: CodeArray = { name: `${ctx.id}_${role}`, width: k.type.width, codes: k.codes, comment: `${ctx.layer.name} ${field}, ${cppTypeName(k.type)}` };
+  const config = [`static const int n_${role} = ${n};`, `typedef ${ctx.id}_${role}_t ${role}_t;`, ...codeTypeLines(role, k.type.width)];
+  return { k, typedef, array, config };
+}
+
+const relu: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'ReLU'>;
+  const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
+  if (!l.max) return elementwise(ctx, 'relu', result, {}, 'ReLU');
+  const m = constantOf(l.max, l.name, 'max');
+  if (m.codes.length !== 1) throw new UnsupportedModelError(l.name, `max must be a scalar constant (got ${m.codes.length} codes)`);
+  return elementwise(
+    ctx,
+    'relu_max',
+    result,
+    {
+      typedefs: [{ name: `${ctx.id}_max_t`, type: m.type, comment: provenance(l, 'max', declared(l, 'max')) }],
+      arrays: [{ name: `${ctx.id}_max`, width: m.type.width, codes: m.codes, comment: `${l.name} clip value, ${cppTypeName(m.type)}` }],
+      config: [`typedef ${ctx.id}_max_t max_t;`, ...codeTypeLines('max', m.type.width)],
+      args: [`${ctx.id}_max`],
+    },
+    'clipped ReLU',
+  );
+};
+
+const leakyRelu: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'LeakyReLU'>;
+  const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
+  const a = channelConstant(ctx, l.alpha, 'alpha', 'alpha');
+  return elementwise(ctx, 'leaky_relu', result, { typedefs: [a.typedef], arrays: [a.array], config: a.config, args: [`${ctx.id}_alpha`] }, a.k.codes.length === 1 ? 'LeakyReLU' : 'PReLU');
+};
+
+const batchNorm: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'BatchNorm'>;
+  const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
+  const s = channelConstant(ctx, l.scale, 'scale', 'scale');
+  const t = channelConstant(ctx, l.shift, 'shift', 'shift');
+  return elementwise(
+    ctx,
+    'batchnorm',
+    result,
+    { typedefs: [s.typedef, t.typedef], arrays: [s.array, t.array], config: [...s.config, ...t.config], args: [`${ctx.id}_scale`, `${ctx.id}_shift`] },
+    'BatchNorm x * scale + shift',
+  );
+};
+
+const quant: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'Quant'>;
+  const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
+  return elementwise(ctx, 'quant', result, {}, `re-quantization to ${result}`);
+};
+
+const rescale: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'Rescale'>;
+  const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
+  const shifts = typeof l.shift === 'number' ? [l.shift] : [...l.shift];
+  if (shifts.some((s) => s !== shifts[0])) {
+    throw new UnsupportedModelError(l.name, 'per-channel shifts differ; codegen v1 emits one multiplier type per layer');
+  }
+  const s = shifts[0]!;
+  const m = channelConstant(ctx, l.multiplier, 'multiplier', 'multiplier');
+  // The same code read with s fewer integer bits is m * 2^-s (docs/model-format.md, Rescale).
+  const shifted = new FixedType(m.k.type.width, m.k.type.intBits - s, m.k.type.signed, m.k.type.quant, m.k.type.overflow, m.k.type.satBits);
+  const typedef: Typedef = { name: `${ctx.id}_multiplier_t`, type: shifted, comment: `the multiplier's codes (${m.k.type}) scaled by 2^-${s}: the shift is in the type` };
+  return elementwise(ctx, 'rescale', result, { typedefs: [typedef], arrays: [m.array], config: m.config, args: [`${ctx.id}_multiplier`] }, `Rescale x * m * 2^-${s}`);
+};
+
+/** Pool window geometry as the 2-D kernels read it (1-D pools have height 1). */
+function poolGeometry(ctx: RuleContext, poolSize: number | readonly [number, number], strides: number | readonly [number, number], padding: 'valid' | 'same') {
+  const x = ctx.inputs[0]!;
+  const two = typeof poolSize !== 'number';
+  const pool = two ? [poolSize[0], poolSize[1]] : [1, poolSize];
+  const stride = typeof strides === 'number' ? [1, strides] : [strides[0], strides[1]];
+  const inHW = two ? [x.shape[0]!, x.shape[1]!] : [1, x.shape[0]!];
+  const nChan = x.shape[x.shape.length - 1]!;
+  const rows = axisWindow(inHW[0]!, pool[0]!, stride[0]!, padding);
+  const cols = axisWindow(inHW[1]!, pool[1]!, stride[1]!, padding);
+  return {
+    n: pool[0]! * pool[1]!,
+    config: [
+      `static const int in_height = ${inHW[0]};`,
+      `static const int in_width = ${inHW[1]};`,
+      `static const int n_chan = ${nChan};`,
+      `static const int pool_height = ${pool[0]};`,
+      `static const int pool_width = ${pool[1]};`,
+      `static const int stride_height = ${stride[0]};`,
+      `static const int stride_width = ${stride[1]};`,
+      `static const int pad_top = ${rows.padBefore};`,
+      `static const int pad_left = ${cols.padBefore};`,
+      `static const int out_height = ${rows.out};`,
+      `static const int out_width = ${cols.out};`,
+    ],
+    summary: `${two ? `${pool[0]}x${pool[1]}` : pool[1]} window, stride ${two ? `${stride[0]}x${stride[1]}` : stride[1]}, ${padding} padding`,
+  };
+}
+
+function poolLayer(ctx: RuleContext, fn: string, result: FixedType, config: string[], extra: { typedefs?: Typedef[]; arrays?: CodeArray[]; args?: string[] }, summary: string, resultComment?: string): LayerCode {
+  return {
+    layer: ctx.layer,
+    id: ctx.id,
+    inputs: ctx.inputs,
+    output: resultTensor(ctx, result),
+    typedefs: [...(extra.typedefs ?? []), resultTypedef(ctx, result, resultComment)],
+    arrays: extra.arrays ?? [],
+    libraries: ['pooling.h'],
+    config,
+    body: [`hlsq::${fn}<${ctx.id}_config>(${['in', 'out', ...(extra.args ?? [])].join(', ')});`],
+    summary,
+    multiplications: 0,
+  };
+}
+
+const maxPool: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'MaxPool1D' | 'MaxPool2D' | 'GlobalMaxPool'>;
+  const x = ctx.inputs[0]!;
+  const declaredResult = singleType(l.result, l.name, 'result');
+  const result = declaredResult ?? x.type;
+  const comment = declaredResult ? undefined : `the input's type (${x.typeName}): a maximum needs no conversion`;
+  if (l.kind === 'GlobalMaxPool') {
+    const nChan = x.shape[x.shape.length - 1]!;
+    return poolLayer(ctx, 'global_maxpool', result, [`static const int positions = ${x.size / nChan};`, `static const int n_chan = ${nChan};`], {}, `global max over ${x.size / nChan} positions`, comment);
+  }
+  const g = l.kind === 'MaxPool2D' ? poolGeometry(ctx, l.poolSize, l.strides, l.padding) : poolGeometry(ctx, l.poolSize, l.stride, l.padding);
+  return poolLayer(ctx, 'maxpool2d', result, g.config, {}, `${l.kind} ${g.summary}`, comment);
+};
+
+/** The exact window sum's type, its 2^-k reinterpretation and the reciprocal (docs/model-format.md). */
+function averageTypes(ctx: RuleContext, n: number, reciprocal: Constant | undefined) {
+  const l = ctx.layer;
+  const x = ctx.inputs[0]!;
+  const c = ceilLog2(n);
+  const sum = new FixedType(x.type.width + c, x.type.intBits + c, x.type.signed);
+  const pow2 = 2 ** c === n;
+  const mean = new FixedType(sum.width, sum.intBits - c, sum.signed);
+  let recip: PlainConstant;
+  let recipComment: string;
+  if (reciprocal) {
+    recip = constantOf(reciprocal, l.name, 'reciprocal');
+    if (recip.codes.length !== 1) throw new UnsupportedModelError(l.name, `reciprocal must be a scalar constant (got ${recip.codes.length} codes)`);
+    recipComment = provenance(l, 'reciprocal', declared(l, 'reciprocal'));
+  } else {
+    const d = defaultReciprocal(n);
+    recip = { type: d.type, codes: [d.code], shape: [] };
+    recipComment = `1/${n} rounded half-up to 18 significant bits (the format's default reciprocal)`;
+  }
+  const typedefs: Typedef[] = [
+    { name: `${ctx.id}_sum_t`, type: sum, comment: `exact sum of ${n} inputs: ${c} more integer bits than ${x.typeName}` },
+    { name: `${ctx.id}_mean_t`, type: mean, comment: pow2 ? `the sum's code read as sum / ${n} (2^-${c}): exact` : `unused: ${n} is not a power of two` },
+    { name: `${ctx.id}_recip_t`, type: recip.type, comment: pow2 ? `unused: the window is a power of two` : recipComment },
+  ];
+  const arrays: CodeArray[] = [{ name: `${ctx.id}_reciprocal`, width: recip.type.width, codes: recip.codes, comment: pow2 ? 'unused (power-of-two window)' : `1/${n} as ${cppTypeName(recip.type)}` }];
+  const config = [
+    `static const bool power_of_two = ${pow2};`,
+    `typedef ${ctx.id}_sum_t sum_t;`,
+    `static const int sum_width = ${sum.width};`,
+    `typedef ${ctx.id}_mean_t mean_t;`,
+    `typedef ${ctx.id}_recip_t recip_t;`,
+    ...codeTypeLines('recip', recip.type.width),
+  ];
+  return { typedefs, arrays, config, pow2 };
+}
+
+const avgPool: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'AvgPool1D' | 'AvgPool2D' | 'GlobalAveragePool'>;
+  const x = ctx.inputs[0]!;
+  const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
+  if (l.kind === 'GlobalAveragePool') {
+    const nChan = x.shape[x.shape.length - 1]!;
+    const n = x.size / nChan;
+    const a = averageTypes(ctx, n, l.reciprocal);
+    return poolLayer(ctx, 'global_avgpool', result, [`static const int positions = ${n};`, `static const int n_chan = ${nChan};`, ...a.config], { typedefs: a.typedefs, arrays: a.arrays, args: [`${ctx.id}_reciprocal`] }, `global average over ${n} positions`);
+  }
+  const g = l.kind === 'AvgPool2D' ? poolGeometry(ctx, l.poolSize, l.strides, 'valid') : poolGeometry(ctx, l.poolSize, l.stride, 'valid');
+  const a = averageTypes(ctx, g.n, l.reciprocal);
+  return poolLayer(ctx, 'avgpool2d', result, [...g.config, ...a.config], { typedefs: a.typedefs, arrays: a.arrays, args: [`${ctx.id}_reciprocal`] }, `${l.kind} ${g.summary}`);
+};
+
+/** Add / Subtract / Multiply: left to right in the vendor's exact result types, one conversion. */
+const merge: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'Add' | 'Subtract' | 'Multiply'>;
+  const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
+  const op = l.kind === 'Add' ? '+' : l.kind === 'Subtract' ? '-' : '*';
+  const params = inputParams(ctx.inputs);
+  const n = ctx.inputs[0]!.size;
+  return {
+    layer: l,
+    id: ctx.id,
+    inputs: ctx.inputs,
+    output: resultTensor(ctx, result),
+    typedefs: [resultTypedef(ctx, result)],
+    arrays: [],
+    libraries: [],
+    config: [],
+    body: [
+      `ElementLoop:`,
+      `for (int i = 0; i < ${n}; i++) {`,
+      `#pragma HLS UNROLL`,
+      `    out[i] = ${ctx.id}_result_t(${params.map((p) => `${p}[i]`).join(` ${op} `)});`,
+      `}`,
+    ],
+    summary: `${l.kind} of ${ctx.inputs.length} tensors`,
+    multiplications: l.kind === 'Multiply' ? n * (ctx.inputs.length - 1) : 0,
+  };
+};
+
+const concatenate: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'Concatenate'>;
+  const declaredResult = singleType(l.result, l.name, 'result');
+  const first = ctx.inputs[0]!.type;
+  if (!declaredResult && ctx.inputs.some((t) => !t.type.equals(first))) {
+    throw new UnsupportedModelError(l.name, 'inputs of different types without a result type would need per-channel types; declare a result type');
+  }
+  const result = declaredResult ?? first;
+  const rank = l.shape.length;
+  const axis = l.axis < 0 ? rank + l.axis : l.axis;
+  const outer = l.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = l.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const total = l.shape[axis]!;
+  const params = inputParams(ctx.inputs);
+  const body: string[] = [];
+  let offset = 0;
+  ctx.inputs.forEach((t, k) => {
+    const len = t.shape[axis]!;
+    body.push(
+      `Copy${k}Loop:`,
+      `for (int o = 0; o < ${outer}; o++) {`,
+      `#pragma HLS UNROLL`,
+      `    for (int e = 0; e < ${len * inner}; e++) {`,
+      `#pragma HLS UNROLL`,
+      `        out[o * ${total * inner} + ${offset * inner} + e] = ${ctx.id}_result_t(${params[k]}[o * ${len * inner} + e]);`,
+      `    }`,
+      `}`,
+    );
+    offset += len;
+  });
+  return {
+    layer: l,
+    id: ctx.id,
+    inputs: ctx.inputs,
+    output: resultTensor(ctx, result),
+    typedefs: [resultTypedef(ctx, result, declaredResult ? undefined : `the inputs' common type: concatenation copies codes`)],
+    arrays: [],
+    libraries: [],
+    config: [],
+    body,
+    summary: `Concatenate ${ctx.inputs.length} tensors on axis ${axis}`,
+    multiplications: 0,
+  };
+};
+
+const reshape: Rule = (ctx) => {
+  const x = ctx.inputs[0]!;
+  return {
+    layer: ctx.layer,
+    id: ctx.id,
+    inputs: ctx.inputs,
+    output: resultTensor(ctx, x.type),
+    typedefs: [resultTypedef(ctx, x.type, `the input's type (${x.typeName}): ${ctx.layer.kind} keeps the codes in C order`)],
+    arrays: [],
+    libraries: ['activation.h'],
+    config: [`static const int n_elem = ${x.size};`],
+    body: [`hlsq::copy<${ctx.id}_config>(in, out);`],
+    summary: `${ctx.layer.kind} to ${JSON.stringify(ctx.layer.shape)} (codes unchanged)`,
+    multiplications: 0,
+  };
+};
+
+const lookup: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'Sigmoid' | 'Tanh'>;
+  const x = ctx.inputs[0]!;
+  const t = tableFor(l, x.type);
+  return {
+    layer: l,
+    id: ctx.id,
+    inputs: ctx.inputs,
+    output: resultTensor(ctx, t.result),
+    typedefs: [resultTypedef(ctx, t.result, t.resultComment)],
+    arrays: [{ name: `${ctx.id}_table`, width: t.result.width, codes: t.codes, comment: `${l.kind.toLowerCase()} of every ${x.typeName} code, indexed by its ${x.type.width}-bit pattern, as ${cppTypeName(t.result)}` }],
+    libraries: ['table.h'],
+    config: [
+      `static const int n_elem = ${x.size};`,
+      `static const int in_width = ${x.type.width};`,
+      `static const int res_width = ${t.result.width};`,
+      `static const int table_size = ${t.codes.length};`,
+      `typedef ap_uint<${t.result.width}> table_code_t;`,
+    ],
+    body: [`hlsq::table_lookup<${ctx.id}_config>(in, out, ${ctx.id}_table);`],
+    summary: `${l.kind} table of ${t.codes.length} entries indexed by the exact input code`,
+    multiplications: 0,
+  };
+};
+
+const softmax: Rule = (ctx) => {
+  const l = ctx.layer as LayerOf<'Softmax'>;
+  const x = ctx.inputs[0]!;
+  const n = x.shape[x.shape.length - 1]!;
+  const s = softmaxTablesFor(l, x.type, n);
+  const d = s.sum.width - s.invBits;
+  const typedefs: Typedef[] = [
+    { name: `${ctx.id}_exp_t`, type: s.exp, comment: s.expComment },
+    { name: `${ctx.id}_sum_t`, type: s.sum, comment: `exact sum of ${n} exp_t values: ${s.sum.width - s.exp.width} more integer bits` },
+    { name: `${ctx.id}_inv_t`, type: s.inv, comment: s.invComment },
+    resultTypedef(ctx, s.result, s.resultComment),
+  ];
+  return {
+    layer: l,
+    id: ctx.id,
+    inputs: ctx.inputs,
+    output: resultTensor(ctx, s.result),
+    typedefs,
+    arrays: [
+      { name: `${ctx.id}_exp_table`, width: s.exp.width, codes: s.expCodes, comment: `exp(-k * 2^-${x.type.fracBits}) for k = max code - code, as ${cppTypeName(s.exp)}` },
+      { name: `${ctx.id}_inv_table`, width: s.inv.width, codes: s.invCodes, comment: `1 / (lower edge of bin i) of the sum's top ${s.invBits} bits, as ${cppTypeName(s.inv)}` },
+    ],
+    libraries: ['softmax.h'],
+    config: [
+      `static const int n_in = ${n};`,
+      `static const int n_rows = ${x.size / n};`,
+      `typedef ${x.type.signed ? 'ap_int' : 'ap_uint'}<${x.type.width}> code_t;`,
+      `static const int in_width = ${x.type.width};`,
+      `typedef ${ctx.id}_exp_t exp_t;`,
+      `typedef ${ctx.id}_sum_t sum_t;`,
+      `typedef ${ctx.id}_inv_t inv_t;`,
+      `static const int sum_width = ${s.sum.width};`,
+      `static const int inv_bits = ${s.invBits};`,
+      `static const int inv_shift = ${d};`,
+      `static const int exp_table_size = ${s.expCodes.length};`,
+      `static const int inv_table_size = ${s.invCodes.length};`,
+      ...codeTypeLines('exp', s.exp.width),
+      ...codeTypeLines('inv', s.inv.width),
+    ],
+    body: [`hlsq::softmax<${ctx.id}_config>(in, out, ${ctx.id}_exp_table, ${ctx.id}_inv_table);`],
+    summary: `Softmax over ${n} values: exp table of ${s.expCodes.length}, inverse table of ${s.invCodes.length}`,
+    multiplications: 0,
+  };
+};
+
+export const RULES: Readonly<Record<LayerKind, Rule>> = Object.freeze({
+  Dense: dense,
+  Conv1D: conv,
+  Conv2D: conv,
+  BatchNorm: batchNorm,
+  ReLU: relu,
+  LeakyReLU: leakyRelu,
+  Quant: quant,
+  Rescale: rescale,
+  MaxPool1D: maxPool,
+  MaxPool2D: maxPool,
+  GlobalMaxPool: maxPool,
+  AvgPool1D: avgPool,
+  AvgPool2D: avgPool,
+  GlobalAveragePool: avgPool,
+  Add: merge,
+  Subtract: merge,
+  Multiply: merge,
+  Concatenate: concatenate,
+  Flatten: reshape,
+  Reshape: reshape,
+  Sigmoid: lookup,
+  Tanh: lookup,
+  Softmax: softmax,
+});

@@ -1,0 +1,356 @@
+/**
+ * From a model to the files of an HLS project (spec codegen §1): plan the tensors and layers (one rule
+ * per layer kind, layers.ts), then lay everything out through the handlebars templates in templates/hls.
+ * Templates hold layout only; every number and name arrives here computed. Output is deterministic.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { InvalidArgumentError } from '../emulator/errors.js';
+import type { FixedType } from '../emulator/types.js';
+import type { Model } from '../model/format.js';
+import { cppCodeLiteral, cppTypeName } from './cppType.js';
+import { UnsupportedModelError } from './errors.js';
+import { PACKAGE_ROOT } from './csim.js';
+import { inputParams, RULES } from './layers.js';
+import { NameTable, sanitize } from './names.js';
+import type { Strategy } from './reuse.js';
+import type { CodeArray, LayerCode, Tensor, Typedef } from './types.js';
+
+export type IoType = 'parallel' | 'stream';
+
+export interface CodegenOptions {
+  /** Top function and project name (default: the model's name, sanitised). */
+  readonly top?: string;
+  readonly strategy?: Strategy;
+  readonly reuseFactor?: number;
+  readonly io?: IoType;
+  readonly part?: string;
+  /** ns */
+  readonly clockPeriod?: number;
+  /** percent of the clock period */
+  readonly clockUncertainty?: number;
+  /** First mismatches the testbench prints. */
+  readonly maxMismatches?: number;
+  /** Where the model came from, for comments (a path as the user gave it). */
+  readonly modelFile?: string;
+  readonly version: string;
+}
+
+export const DEFAULT_PART = 'xcvu13p-flga2577-2-e';
+/** Vivado stops unrolling beyond a few thousand multiplications (XFORM 203-504). */
+export const UNROLL_WARNING_LIMIT = 4096;
+
+export interface ProjectPlan {
+  readonly top: string;
+  readonly model: Model;
+  readonly inputs: readonly Tensor[];
+  readonly outputs: readonly Tensor[];
+  readonly layers: readonly LayerCode[];
+  /** Tensor name -> tensor (inputs and layer outputs). */
+  readonly tensors: ReadonlyMap<string, Tensor>;
+  readonly strategy: Strategy;
+  readonly reuseFactor: number;
+  readonly io: IoType;
+  readonly warnings: readonly string[];
+}
+
+export const TEMPLATE_DIR = join(PACKAGE_ROOT, 'templates', 'hls');
+
+/** Resolve names, types and one LayerCode per layer. Throws before anything is written. */
+export function planProject(model: Model, opts: CodegenOptions): ProjectPlan {
+  const strategy = opts.strategy ?? 'latency';
+  const reuseFactor = opts.reuseFactor ?? 1;
+  const io = opts.io ?? 'parallel';
+  if (!Number.isInteger(reuseFactor) || reuseFactor < 1) throw new InvalidArgumentError('--reuse-factor', reuseFactor, 'a positive integer');
+  const top = sanitize(opts.top ?? model.name ?? 'myproject');
+  const names = new NameTable([top]);
+  const tensors = new Map<string, Tensor>();
+  const inputs: Tensor[] = [];
+  for (const input of model.inputs) {
+    if (!input.type) throw new UnsupportedModelError(input.name, 'the model input has no type; a model without a declared input type is refused');
+    const id = names.add(input.name);
+    const size = input.shape.reduce((a, b) => a * b, 1);
+    const t: Tensor = { name: input.name, id, key: id, typeName: `${id}_t`, type: input.type, shape: input.shape, size };
+    tensors.set(input.name, t);
+    inputs.push(t);
+  }
+  const layers: LayerCode[] = [];
+  const warnings: string[] = [];
+  for (const layer of model.layers) {
+    const id = names.add(layer.name);
+    for (const suffix of ['_out', '_config', '_weights', '_biases', '_table']) names.add(`${layer.name}${suffix}`);
+    const ins = layer.inputs.map((n) => {
+      const t = tensors.get(n);
+      if (!t) throw new UnsupportedModelError(layer.name, `input ${JSON.stringify(n)} is not an earlier tensor`);
+      return t;
+    });
+    const rule = RULES[layer.kind];
+    if (!rule) throw new UnsupportedModelError(layer.name, `layer kind ${layer.kind} has no code generator`);
+    const code = rule({ layer, id, inputs: ins, options: { strategy, reuseFactor } });
+    tensors.set(layer.name, code.output);
+    layers.push(code);
+    const perCycle = code.multiplications / reuseFactor;
+    if (strategy === 'latency' && perCycle > UNROLL_WARNING_LIMIT) {
+      warnings.push(
+        `layer ${layer.name}: ${code.multiplications} multiplications at reuse factor ${reuseFactor} = ${Math.ceil(perCycle)} per cycle, above ~${UNROLL_WARNING_LIMIT} where Vivado/Vitis HLS stops unrolling (XFORM 203-504); consider --strategy resource or a larger --reuse-factor`,
+      );
+    }
+  }
+  const outputs = model.outputs.map((n) => {
+    const t = tensors.get(n);
+    if (!t) throw new UnsupportedModelError(n, 'model output is not a tensor of the model');
+    if (inputs.includes(t)) throw new UnsupportedModelError(n, 'a model input that is also an output has no datapath to generate');
+    return t;
+  });
+  if (io === 'stream') {
+    throw new InvalidArgumentError('--io', io, 'parallel (io_stream is not implemented yet in this version)');
+  }
+  return { top, model, inputs, outputs, layers, tensors, strategy, reuseFactor, io, warnings };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Rendering
+// ------------------------------------------------------------------------------------------------
+
+const hbs = Handlebars.create();
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+export function render(template: string, context: object): string {
+  let t = compiled.get(template);
+  if (!t) {
+    const text = readFileSync(join(TEMPLATE_DIR, 'project', `${template}.hbs`), 'utf8');
+    t = hbs.compile(text, { noEscape: true, strict: true });
+    compiled.set(template, t);
+  }
+  return t(context);
+}
+
+function guard(path: string): string {
+  return `${path.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_`;
+}
+
+function typedefEntry(t: Typedef) {
+  return { name: t.name, cpp: cppTypeName(t.type), comment: t.comment };
+}
+
+const CODES_PER_ROW = 16;
+
+function arrayRows(a: CodeArray): string[] {
+  const rows: string[] = [];
+  for (let k = 0; k < a.codes.length; k += CODES_PER_ROW) {
+    const chunk = a.codes.slice(k, k + CODES_PER_ROW).map((c) => cppCodeLiteral(c, a.width));
+    rows.push(chunk.join(', ') + (k + CODES_PER_ROW < a.codes.length ? ',' : ''));
+  }
+  return rows;
+}
+
+/** The layer function's signature: inputs by value type, then the output. */
+function layerSignature(l: LayerCode): string {
+  const params = inputParams(l.inputs);
+  const args = l.inputs.map((t, k) => `const ${t.typeName} ${params[k]}[${t.size}]`);
+  args.push(`${l.output.typeName} out[${l.output.size}]`);
+  return `static void ${l.id}(${args.join(', ')})`;
+}
+
+function isOutput(plan: ProjectPlan, t: Tensor): boolean {
+  return plan.outputs.includes(t);
+}
+
+/** The C++ variable holding a tensor inside the top function. */
+function variable(t: Tensor): string {
+  return t.id;
+}
+
+function topSignature(plan: ProjectPlan): string {
+  const params = [
+    ...plan.inputs.map((t) => `const ${t.typeName} ${variable(t)}[${t.size}]`),
+    ...plan.outputs.map((t) => `${t.typeName} ${variable(t)}[${t.size}]`),
+  ];
+  return `void ${plan.top}(${params.join(', ')})`;
+}
+
+export function pipelineStyle(plan: ProjectPlan): string {
+  const hasConv = plan.layers.some((l) => l.layer.kind === 'Conv1D' || l.layer.kind === 'Conv2D');
+  if (plan.strategy === 'resource' || hasConv) return 'DATAFLOW';
+  return `PIPELINE II = ${plan.reuseFactor}`;
+}
+
+function topBody(plan: ProjectPlan): string[] {
+  const body: string[] = [];
+  const code = (line: string) => body.push(`    ${line}`);
+  const locals = plan.layers.map((l) => l.output).filter((t) => !isOutput(plan, t));
+  for (const t of locals) code(`${t.typeName} ${variable(t)}[${t.size}];`);
+  if (locals.length) body.push('');
+  // g++ does not know HLS pragmas; Vitis HLS defines __SYNTHESIS__ while it synthesises.
+  code('// Interface and parallelism (read by Vitis HLS during synthesis).');
+  body.push('#ifdef __SYNTHESIS__');
+  const pragmas: string[] = [];
+  for (const t of plan.inputs) pragmas.push(`ARRAY_RESHAPE variable = ${variable(t)} complete dim = 0`);
+  for (const t of plan.outputs) pragmas.push(`ARRAY_PARTITION variable = ${variable(t)} complete dim = 0`);
+  pragmas.push(`INTERFACE ap_vld port = ${[...plan.inputs, ...plan.outputs].map(variable).join(',')}`);
+  pragmas.push(pipelineStyle(plan));
+  for (const t of locals) pragmas.push(`ARRAY_PARTITION variable = ${variable(t)} complete dim = 0`);
+  for (const p of pragmas) body.push(`#pragma HLS ${p}`);
+  body.push('#endif');
+  body.push('');
+  for (const l of plan.layers) {
+    code(`${l.id}(${[...l.inputs.map(variable), variable(l.output)].join(', ')});`);
+    code(`HLSQ_TRACE_TENSOR(${l.id}, ${variable(l.output)}, ${l.output.size}, ${l.output.type.width});`);
+  }
+  return body;
+}
+
+export interface RenderOptions extends CodegenOptions {
+  /** Layers whose outputs the golden set traces (ids); the testbench compares them under -DHLSQ_TRACE. */
+  readonly traced?: readonly string[];
+}
+
+/** Golden file names of the plan's tensors (tb_data/<name>.hex). */
+export function goldenName(t: Tensor): string {
+  return t.key;
+}
+
+/** Every file of the project except tb_data (see vectors.ts), keyed by path relative to the root. */
+export function renderProject(plan: ProjectPlan, opts: RenderOptions): Map<string, string> {
+  const files = new Map<string, string>();
+  const version = opts.version;
+  const top = plan.top;
+  const modelFile = opts.modelFile ?? `model ${plan.model.name ?? top}`;
+
+  // firmware/defines.h
+  const sections = [
+    ...plan.inputs.map((t) => ({
+      title: `input ${t.name}, shape ${JSON.stringify(t.shape)}`,
+      typedefs: [typedefEntry({ name: t.typeName, type: t.type, comment: `model input ${t.name}: declared in the model` })],
+      constants: [],
+    })),
+    ...plan.layers.map((l) => ({
+      title: `${l.layer.name} (${l.layer.kind}), output shape ${JSON.stringify(l.output.shape)}`,
+      typedefs: l.typedefs.map(typedefEntry),
+      constants: [],
+    })),
+  ];
+  files.set('firmware/defines.h', render('defines.h', { top, version, guard: 'DEFINES_H_', stream: plan.io === 'stream', sections }));
+
+  // firmware/weights/<layer>.h and firmware/layers/<layer>.h
+  for (const l of plan.layers) {
+    const includes = [...l.libraries.map((h) => `../hlsq/${h}`)];
+    if (l.arrays.length) {
+      includes.push(`../weights/${l.id}.h`);
+      files.set(
+        `firmware/weights/${l.id}.h`,
+        render('weights.h', {
+          layer: l.layer.name,
+          what: l.arrays.map((a) => a.name).join(', '),
+          version,
+          guard: guard(`weights/${l.id}.h`),
+          arrays: l.arrays.map((a) => ({ name: a.name, width: a.width, length: a.codes.length, comment: a.comment, rows: arrayRows(a) })),
+        }),
+      );
+    }
+    files.set(
+      `firmware/layers/${l.id}.h`,
+      render('layer.h', {
+        layer: l.layer.name,
+        summary: l.summary,
+        version,
+        guard: guard(`layers/${l.id}.h`),
+        includes,
+        config: l.config,
+        configName: `${l.id}_config`,
+        signature: layerSignature(l),
+        body: l.body,
+      }),
+    );
+  }
+
+  // firmware/<top>.h and .cpp
+  const signature = topSignature(plan);
+  files.set(`firmware/${top}.h`, render('top.h', { top, version, modelFile, guard: guard(`${top}.h`), stream: plan.io === 'stream', signatureLines: [`${signature};`] }));
+  files.set(
+    `firmware/${top}.cpp`,
+    render('top.cpp', {
+      top,
+      version,
+      modelFile,
+      description: plan.model.description ?? `${plan.layers.length} layers, ${plan.inputs.length} input(s), ${plan.outputs.length} output(s)`,
+      layerIncludes: plan.layers.map((l) => l.id),
+      signatureOpen: [`${signature} {`],
+      body: topBody(plan),
+    }),
+  );
+
+  // support library
+  for (const f of readdirSync(join(TEMPLATE_DIR, 'lib')).sort()) {
+    files.set(`firmware/hlsq/${f}`, readFileSync(join(TEMPLATE_DIR, 'lib', f), 'utf8'));
+  }
+
+  // testbench
+  files.set(`${top}_test.cpp`, renderTestbench(plan, opts));
+
+  // build scripts
+  const tclCtx = {
+    top,
+    version,
+    part: opts.part ?? DEFAULT_PART,
+    clockPeriod: opts.clockPeriod ?? 5,
+    clockUncertainty: opts.clockUncertainty ?? 27,
+    partitionLimit: 4096,
+  };
+  files.set('project.tcl', render('project.tcl', tclCtx));
+  files.set('build_opt.tcl', render('build_opt.tcl', tclCtx));
+  files.set('build_prj.tcl', render('build_prj.tcl', tclCtx));
+  files.set('vivado_synth.tcl', render('vivado_synth.tcl', tclCtx));
+  files.set('Makefile', render('Makefile', { top, version }));
+
+  // compat headers for g++ csim without Vitis (hlsq's own, not the vendor's)
+  const compat = join(PACKAGE_ROOT, 'cpp_reference', 'include');
+  if (existsSync(compat)) {
+    for (const f of readdirSync(compat).sort()) if (f.endsWith('.h')) files.set(`compat/${f}`, readFileSync(join(compat, f), 'utf8'));
+  }
+  return files;
+}
+
+function renderTestbench(plan: ProjectPlan, opts: RenderOptions): string {
+  const fileEntry = (t: Tensor, suffix: string) => ({
+    var: `${t.id}_${suffix}`,
+    file: `${goldenName(t)}.hex`,
+    width: t.type.width,
+    elements: t.size,
+  });
+  const files = [...plan.inputs.map((t) => fileEntry(t, 'codes')), ...plan.outputs.map((t) => fileEntry(t, 'expected'))];
+  const traced = new Set(opts.traced ?? []);
+  const traceFiles = plan.layers
+    .filter((l) => traced.has(l.id))
+    .map((l) => ({ var: `${l.id}_trace`, file: `trace/${l.id}.hex`, width: l.output.type.width, elements: l.output.size, layer: l.id }));
+  const drive: string[] = [];
+  for (const t of plan.inputs) {
+    const w = t.type.width;
+    drive.push(`${t.typeName} ${variable(t)}[${t.size}];`);
+    drive.push(`for (int e = 0; e < ${t.size}; ++e) {`);
+    drive.push(`    ${variable(t)}[e] = hlsq::from_code<${t.typeName}, ${w}>(hlsq::tb::parse_hex<${w}>(${t.id}_codes.hex(s, e)));`);
+    drive.push('}');
+  }
+  for (const t of plan.outputs) drive.push(`${t.typeName} ${variable(t)}[${t.size}];`);
+  drive.push(`${plan.top}(${[...plan.inputs, ...plan.outputs].map(variable).join(', ')});`);
+  for (const t of plan.outputs) {
+    drive.push(`for (int e = 0; e < ${t.size}; ++e) {`);
+    drive.push(`    report.compare<${t.typeName}, ${t.type.width}>("${goldenName(t)}", s, e, ${t.id}_expected.hex(s, e), ${variable(t)}[e]);`);
+    drive.push('}');
+  }
+  return render('test.cpp', {
+    top: plan.top,
+    version: opts.version,
+    maxMismatches: opts.maxMismatches ?? 10,
+    files,
+    firstVar: files[0]!.var,
+    firstFile: files[0]!.file,
+    traceFiles,
+    drive,
+  });
+}
+
+export function typeSummary(t: FixedType): string {
+  return cppTypeName(t);
+}

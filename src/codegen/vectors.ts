@@ -1,0 +1,111 @@
+/**
+ * Golden vectors from the bit-exact engine (spec codegen §7.2): input codes (seeded random over each
+ * input type's raw range, or real values from .npy files converted with the vendor's double -> ap_fixed
+ * rule), the engine's output codes and, optionally, every layer's codes.
+ */
+import { InvalidArgumentError } from '../emulator/errors.js';
+import { fixedFromDouble } from '../emulator/convert.js';
+import type { Model } from '../model/format.js';
+import { runModel, type BatchCodes } from '../model/infer.js';
+import { npyToFloat64, readNpy } from '../model/npy.js';
+import type { GoldenTensor } from './golden.js';
+import type { ProjectPlan } from './project.js';
+import { goldenName } from './project.js';
+import { randomCode, SplitMix64 } from './random.js';
+
+export const DEFAULT_SAMPLES = 100;
+export const DEFAULT_SEED = 1;
+
+export interface InputSource {
+  /** Random codes: how many samples (default 100) and the seed (default 1). */
+  readonly samples?: number;
+  readonly seed?: number;
+  /** .npy files of real values, one per model input (keys: input names; a single-input model may use ''). */
+  readonly npy?: Readonly<Record<string, string>>;
+}
+
+export interface InputCodes {
+  readonly batch: number;
+  readonly codes: Record<string, bigint[]>;
+  /** How the inputs were made, for the manifest and the summary. */
+  readonly source: string;
+}
+
+function checkSamples(n: number): void {
+  if (!Number.isSafeInteger(n) || n < 1 || n > 10_000_000) throw new InvalidArgumentError('--samples', n, 'an integer from 1 to 10000000');
+}
+
+/** Codes drawn uniformly over every input type's raw range: sample by sample, input by input. */
+export function randomInputs(model: Model, samples: number, seed: number): InputCodes {
+  checkSamples(samples);
+  if (!Number.isSafeInteger(seed)) throw new InvalidArgumentError('--seed', seed, 'an integer');
+  const rng = new SplitMix64(BigInt(seed));
+  const codes: Record<string, bigint[]> = {};
+  for (const inp of model.inputs) codes[inp.name] = [];
+  for (let s = 0; s < samples; s++) {
+    for (const inp of model.inputs) {
+      const size = inp.shape.reduce((a, b) => a * b, 1);
+      const arr = codes[inp.name]!;
+      for (let e = 0; e < size; e++) arr.push(randomCode(rng, inp.type!));
+    }
+  }
+  return { batch: samples, codes, source: `random codes over each input type's range, seed ${seed}` };
+}
+
+/** Real inputs from .npy files: shape (N, ...input shape) or the input shape itself (one sample). */
+export function npyInputs(model: Model, files: Readonly<Record<string, string>>): InputCodes {
+  const codes: Record<string, bigint[]> = {};
+  let batch: number | undefined;
+  for (const inp of model.inputs) {
+    const path = files[inp.name] ?? (model.inputs.length === 1 ? files[''] : undefined);
+    if (!path) throw new InvalidArgumentError('--input', Object.keys(files).join(','), `a .npy file for every model input (missing: ${inp.name}; use --input ${inp.name}=<file.npy>)`);
+    const a = readNpy(path);
+    const size = inp.shape.reduce((p, d) => p * d, 1);
+    const values = npyToFloat64(a, path);
+    const sameShape = a.shape.length === inp.shape.length && a.shape.every((d, k) => d === inp.shape[k]);
+    const batched = a.shape.length === inp.shape.length + 1 && a.shape.slice(1).every((d, k) => d === inp.shape[k]);
+    if (!sameShape && !batched) {
+      throw new InvalidArgumentError(`--input ${path}`, a.shape, `shape [N, ${inp.shape.join(', ')}] or [${inp.shape.join(', ')}] for input ${inp.name}`);
+    }
+    const n = values.length / size;
+    if (n < 1) throw new InvalidArgumentError(`--input ${path}`, a.shape, 'at least one sample');
+    if (batch !== undefined && n !== batch) throw new InvalidArgumentError(`--input ${path}`, n, `${batch} samples, as the other inputs`);
+    batch = n;
+    const out: bigint[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isFinite(v)) throw new InvalidArgumentError(`${path}[${i}]`, v, 'a finite real value');
+      out[i] = fixedFromDouble(v, inp.type!).raw;
+    }
+    codes[inp.name] = out;
+  }
+  return { batch: batch!, codes, source: `real values from ${Object.values(files).join(', ')}, converted as input_t x = (double)v` };
+}
+
+export function inputsFor(model: Model, src: InputSource): InputCodes {
+  if (src.npy && Object.keys(src.npy).length) return npyInputs(model, src.npy);
+  return randomInputs(model, src.samples ?? DEFAULT_SAMPLES, src.seed ?? DEFAULT_SEED);
+}
+
+function toBig(codes: BatchCodes): bigint[] {
+  if (codes instanceof Float64Array) return Array.from(codes, (c) => BigInt(c));
+  return codes;
+}
+
+/** Runs the engine and returns the golden tensors of a planned project. */
+export function goldenTensors(plan: ProjectPlan, inputs: InputCodes, trace: boolean): GoldenTensor[] {
+  const run = runModel(plan.model, inputs.codes, inputs.batch, { trace });
+  const tensors: GoldenTensor[] = [];
+  for (const t of plan.inputs) {
+    tensors.push({ name: goldenName(t), role: 'input', port: t.id, shape: t.shape, type: t.type, codes: inputs.codes[t.name]! });
+  }
+  for (const t of plan.outputs) {
+    tensors.push({ name: goldenName(t), role: 'output', port: t.id, layer: t.key, shape: t.shape, type: t.type, codes: toBig(run.outputs.get(t.name)!) });
+  }
+  if (trace) {
+    for (const l of plan.layers) {
+      tensors.push({ name: l.output.key, role: 'trace', layer: l.id, shape: l.output.shape, type: l.output.type, codes: toBig(run.trace!.get(l.layer.name)!) });
+    }
+  }
+  return tensors;
+}
