@@ -2,3 +2,4 @@
 export * from './emulator/index.js';
 export * from './model/index.js';
 export * from './quantizers/index.js';
+export * from './import/index.js';

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { register as registerImport } from './import.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerVectors } from './vectors.js';
 
@@ -9,4 +10,5 @@ import { register as registerVectors } from './vectors.js';
 export function registerAll(program: Command): void {
   registerInspect(program);
   registerVectors(program);
+  registerImport(program);
 }

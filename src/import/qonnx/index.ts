@@ -31,3 +31,4 @@ export function importQonnx(source: string | Uint8Array, opts: ImportOptions = {
   const loaded = modelFromJson(result.model, { baseDir: isPath ? dirname(source) : process.cwd() });
   return { ...result, loaded, graph };
 }
+export { qonnxQuantizers, minifloatOf, type QuantizerInfo } from './quantizers.js';
