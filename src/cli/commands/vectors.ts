@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../emulator/errors.js';
 import { checkFiles, ENGINES, formatReport, type CppEngine, type Engine } from '../../emulator/vectors/check.js';
 import { apfixedFamily, type VectorFamily } from '../../emulator/vectors/family.js';
+import { quantizersFamily } from '../../quantizers/vectors.js';
 
 /**
  * Every record family `vectors check` knows; a record none of them accepts is an error. A new family
  * is one import and one entry here.
  */
-export const VECTOR_FAMILIES: readonly VectorFamily[] = [apfixedFamily];
+export const VECTOR_FAMILIES: readonly VectorFamily[] = [apfixedFamily, quantizersFamily];
 
 /** Where the C++ reference harness lives (loaded only for --engine cpp/both). */
 const REF_HARNESS_MODULE = '../../codegen/refHarness.js';
