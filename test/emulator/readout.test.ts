@@ -141,18 +141,19 @@ describe('to_double / to_float', () => {
 });
 
 describe('integer conversions', () => {
-  test('spec §13 examples, with quirk #15 excluded (see the known failure below)', () => {
+  test('spec §13 examples', () => {
     expect(toInt(fx('ap_fixed<8,1>', -0.5))).toBe(0);
     expect(toInt(fx('ap_fixed<8,4>', -7.5))).toBe(-7);
     expect(toInt(fx('ap_ufixed<8,4>', 7.5))).toBe(7);
     expect(toInt(fx('ap_fixed<4,8>', -128))).toBe(-128);
   });
 
-  // Known failure, our bug: convert.ts fixedIntegerPart() floors first and then adds the +1 correction,
-  // which gives 0 for I = 0; the vendor starts from a 1-bit integer part of 0, so the correction wraps
-  // to -1 (spec §4.2, quirk #15; vectors fx_convert-8ff394952e4cc0cc, cast-e983cf8a74a548f8: 28 records).
-  test.fails('quirk #15: ap_fixed<8,0>(-0.5).to_int() = -1', () => {
+  test('quirk #15: ap_fixed<8,0>(-0.5).to_int() = -1 (the 1-bit integer part wraps)', () => {
     expect(toInt(fx('ap_fixed<8,0>', -0.5))).toBe(-1);
+    expect(toInt64(fx('ap_fixed<8,0>', -0.5))).toBe(-1n);
+    expect(toApInt(fx('ap_fixed<8,0>', -0.5)).raw).toBe(-1n);
+    expect(toInt(fx('ap_fixed<8,0>', 0.25))).toBe(0);
+    expect(toInt(fx('ap_ufixed<8,0>', 0.75))).toBe(0);
   });
 
   test('low 32 / 64 bits, sign or zero extended', () => {
