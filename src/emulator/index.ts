@@ -9,3 +9,7 @@ export * from './arrayQuantize.js';
 export * from './minifloat.js';
 export * from './floatFormats.js';
 export * from './floatBits.js';
+export * from './format.js';
+export * from './literal.js';
+export * from './readout.js';
+export * from './access.js';
