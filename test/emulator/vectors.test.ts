@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkFiles, formatReport, type CheckReport } from '../../src/emulator/vectors/check.js';
 import { evaluateRecord, expectedOf, firstMismatch } from '../../src/emulator/vectors/evaluate.js';
-import { apfixedFamily, type CaseOutcome } from '../../src/emulator/vectors/family.js';
+import { apfixedFamily, checkWithEmulator, type CaseOutcome } from '../../src/emulator/vectors/family.js';
 import { RecordSchemaError, validateRecord, VECTOR_OPS } from '../../src/emulator/vectors/schema.js';
 
 const GOLDEN = new URL('../golden/apfixed_public.jsonl.gz', import.meta.url).pathname;
@@ -59,6 +59,12 @@ describe('record schema', () => {
     const actual = evaluateRecord(r);
     expect(Object.keys(actual)).toEqual(['out']);
     expect(firstMismatch(expectedOf(r), actual)).toBeUndefined();
+  });
+
+  test('a declared result type that differs from resultType() fails on field rtype', () => {
+    const wrong = validateRecord({ ...structuredClone(good), rtype: { ...good.rtype, i: 5 } });
+    expect(checkWithEmulator(wrong)).toMatchObject({ ok: false, field: 'rtype', expected: 'ap_fixed<10,5>', actual: 'ap_fixed<10,6>' });
+    expect(checkWithEmulator(validateRecord(structuredClone(good)))).toMatchObject({ ok: true });
   });
 
   test('unknown fields are errors naming the record, the field and the op', () => {

@@ -5,7 +5,7 @@
 import { HlsqError } from '../errors.js';
 import { evaluateRecord, expectedOf, firstMismatch, operandValue, typeFromJson } from './evaluate.js';
 import { FX_ARITH_OPS, INT_BINARY_OPS, isVectorOp, validateRecord, type VectorRecord } from './schema.js';
-import { resultType } from '../resultType.js';
+import { resultType, unaryResultType } from '../resultType.js';
 
 /** The result of one case: ok, or the first field that differs. */
 export interface CaseOutcome {
@@ -75,9 +75,9 @@ function resultTypeOutcome(record: VectorRecord): CaseOutcome | undefined {
   const a = operandValue(record.a);
   const computed =
     record.op === 'fx_neg'
-      ? undefined // the unary result type is checked through the bits' width and the neg evaluator
+      ? unaryResultType('neg', a.type)
       : resultType(OP_SYMBOL[record.op]!, a.type, operandValue((record as { b: Parameters<typeof operandValue>[0] }).b).type);
-  if (computed && !computed.equals(declared)) {
+  if (!computed.equals(declared)) {
     return { id: record.id, op: record.op, ok: false, field: 'rtype', expected: `${declared}`, actual: `${computed}` };
   }
   return undefined;
