@@ -164,7 +164,7 @@ export interface TbResult {
   readonly first_mismatches: readonly Mismatch[];
 }
 
-export interface RunResult {
+export interface TestbenchRun {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
@@ -173,7 +173,7 @@ export interface RunResult {
 }
 
 /** Runs a compiled testbench on a tb_data folder and reads its result file. */
-export async function runTestbench(binary: string, dataDir: string): Promise<RunResult> {
+export async function runTestbench(binary: string, dataDir: string): Promise<TestbenchRun> {
   const start = performance.now();
   const r = await execa(binary, [dataDir], { reject: false });
   const seconds = (performance.now() - start) / 1000;
@@ -194,7 +194,7 @@ export interface CsimReport {
   readonly toolchain: Toolchain;
   readonly apInclude: string;
   readonly compile: CompileResult;
-  readonly run: RunResult;
+  readonly run: TestbenchRun;
   readonly passed: boolean;
 }
 

@@ -22,7 +22,7 @@ export interface GoldenTensor {
   readonly codes: readonly bigint[];
 }
 
-export interface GoldenOptions {
+export interface GoldenSetOptions {
   readonly top: string;
   readonly samples: number;
   readonly generatorVersion: string;
@@ -64,7 +64,15 @@ export interface Manifest {
   top: string;
   samples: number;
   tensors: ManifestTensor[];
-  trace: { layer: string; tensor: string; files: { hex: string; dec: string }; sha256: { hex: string; dec: string } }[];
+  trace: {
+    layer: string;
+    tensor: string;
+    shape: number[];
+    elements: number;
+    type: ManifestType;
+    files: { hex: string; dec: string };
+    sha256: { hex: string; dec: string };
+  }[];
 }
 
 export function manifestType(t: ApType): ManifestType {
@@ -105,7 +113,7 @@ export function sha256(text: string): string {
 }
 
 /** The files of a golden set (paths relative to the project root) and its manifest. */
-export function goldenFiles(tensors: readonly GoldenTensor[], opts: GoldenOptions): { files: Map<string, string>; manifest: Manifest } {
+export function goldenFiles(tensors: readonly GoldenTensor[], opts: GoldenSetOptions): { files: Map<string, string>; manifest: Manifest } {
   const prefix = opts.prefix ?? '';
   const files = new Map<string, string>();
   const manifest: Manifest = {
@@ -131,6 +139,9 @@ export function goldenFiles(tensors: readonly GoldenTensor[], opts: GoldenOption
       manifest.trace.push({
         layer: t.layer ?? t.name,
         tensor: t.name,
+        shape: [...t.shape],
+        elements: n,
+        type: manifestType(t.type),
         files: { hex: `${base}.hex`, dec: `${base}.dec` },
         sha256: { hex: sha256(hex), dec: sha256(dec) },
       });

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { register as registerBuild } from './build.js';
+import { register as registerCsim } from './csim.js';
+import { register as registerGolden } from './golden.js';
 import { register as registerImport } from './import.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerVectors } from './vectors.js';
@@ -11,4 +14,7 @@ export function registerAll(program: Command): void {
   registerInspect(program);
   registerVectors(program);
   registerImport(program);
+  registerBuild(program);
+  registerGolden(program);
+  registerCsim(program);
 }

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { buildProject } from '../../codegen/build.js';
+import { hostModuleFiles } from '../../codegen/host.js';
+import { InvalidArgumentError } from '../../emulator/errors.js';
+import { VERSION } from '../version.js';
+import { intOption, inputFiles, printWarnings } from './options.js';
+
+export function register(program: Command): void {
+  program
+    .command('build')
+    .description('generate a Vitis/Vivado HLS project with a self-checking testbench and golden vectors from a model')
+    .argument('<model>', 'model file (hlsq-model JSON, docs/model-format.md)')
+    .requiredOption('--out <dir>', 'output directory (replaced atomically)')
+    .option('--top <name>', "top function and project name (default: the model's name)")
+    .option('--strategy <s>', 'latency or resource', 'latency')
+    .option('--reuse-factor <n>', 'reuse factor (an invalid one is an error listing the valid ones)', '1')
+    .option('--io <type>', 'parallel (io_stream: not yet)', 'parallel')
+    .option('--samples <n>', 'golden samples with random input codes', '100')
+    .option('--seed <s>', 'seed of the random input codes', '1')
+    .option('--input <file...>', 'real-valued inputs from .npy (one per model input: name=file.npy)')
+    .option('--trace', "also write every layer's codes and compare them under `make trace`")
+    .option('--no-packed', 'do not write <tensor>_packed.hex')
+    .option('--no-host', 'do not generate the TypeScript host module')
+    .option('--part <part>', 'FPGA part for Vitis HLS', 'xcvu13p-flga2577-2-e')
+    .option('--clock <ns>', 'clock period in ns', '5')
+    .option('--json', 'print the summary as JSON')
+    .action((modelPath: string, o: Record<string, unknown>) => {
+      const strategy = o.strategy as string;
+      if (strategy !== 'latency' && strategy !== 'resource') throw new InvalidArgumentError('--strategy', strategy, 'latency or resource');
+      const io = o.io as string;
+      if (io !== 'parallel' && io !== 'stream') throw new InvalidArgumentError('--io', io, 'parallel or stream');
+      const clock = Number(o.clock);
+      if (!(clock > 0)) throw new InvalidArgumentError('--clock', o.clock, 'a positive number of ns');
+      const summary = buildProject(modelPath, {
+        out: o.out as string,
+        ...(o.top ? { top: o.top as string } : {}),
+        strategy,
+        reuseFactor: intOption('--reuse-factor', o.reuseFactor, 1),
+        io,
+        samples: intOption('--samples', o.samples, 1),
+        seed: intOption('--seed', o.seed, Number.MIN_SAFE_INTEGER),
+        npy: inputFiles(o.input as string[] | undefined),
+        trace: !!o.trace,
+        packed: o.packed !== false,
+        part: o.part as string,
+        clockPeriod: clock,
+        version: VERSION,
+        ...(o.host !== false ? { extras: (plan) => hostModuleFiles(plan, VERSION) } : {}),
+      });
+      if (o.json) {
+        process.stdout.write(JSON.stringify({ ...summary, manifest: undefined }, null, 2) + '\n');
+        return;
+      }
+      const lines = [
+        `hlsq build: ${summary.top} -> ${summary.out} (${summary.files.length} files)`,
+        ...summary.layers.map((l) => `  ${l.id.padEnd(20)} ${l.kind.padEnd(18)} ${l.result}`),
+        `  golden vectors: ${summary.samples} samples (${summary.inputSource})`,
+        `  next: hlsq csim ${summary.out}`,
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+      printWarnings(summary.warnings);
+    });
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { writeGolden } from '../../codegen/build.js';
+import { VERSION } from '../version.js';
+import { inputFiles, intOption } from './options.js';
+
+export function register(program: Command): void {
+  program
+    .command('golden')
+    .description("write golden vectors (input, output and optionally every layer's codes) and their manifest")
+    .argument('<model>', 'model file (hlsq-model JSON)')
+    .requiredOption('--out <dir>', 'output directory (replaced atomically), e.g. <project>/tb_data')
+    .option('--random <n>', 'samples of random input codes over each input type', '100')
+    .option('--samples <n>', 'same as --random')
+    .option('--seed <s>', 'seed of the random input codes', '1')
+    .option('--input <file...>', 'real-valued inputs from .npy (one per model input: name=file.npy)')
+    .option('--top <name>', 'top name recorded in the manifest')
+    .option('--trace', "also write every layer's codes (trace/<layer>.hex)")
+    .option('--no-packed', 'do not write <tensor>_packed.hex')
+    .action((modelPath: string, o: Record<string, unknown>) => {
+      const r = writeGolden(modelPath, {
+        out: o.out as string,
+        samples: intOption(o.samples !== undefined ? '--samples' : '--random', o.samples ?? o.random, 1),
+        seed: intOption('--seed', o.seed, Number.MIN_SAFE_INTEGER),
+        npy: inputFiles(o.input as string[] | undefined),
+        trace: !!o.trace,
+        packed: o.packed !== false,
+        ...(o.top ? { top: o.top as string } : {}),
+        version: VERSION,
+      });
+      const lines = [
+        `hlsq golden: ${r.samples} samples -> ${r.out} (${r.files.length} files, ${r.inputSource})`,
+        ...r.manifest.tensors.map((t) => `  ${t.role.padEnd(6)} ${t.name.padEnd(20)} [${t.shape.join(', ')}] ${t.cppType}`),
+        ...(r.manifest.trace.length ? [`  trace  ${r.manifest.trace.length} layers`] : []),
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}
