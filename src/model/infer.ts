@@ -6,6 +6,7 @@
  * the BigInt path. Layers without a number kernel run the reference's per-sample code (reference.ts), so
  * both paths define the same semantics; the property tests prove the number paths equal to the reference.
  */
+import { asFraction, convertToFixed } from '../emulator/convert.js';
 import type { FixedType } from '../emulator/types.js';
 import { castRaw } from '../emulator/value.js';
 import { addType, codeToDecimal, mulType, subType } from './arith.js';
@@ -547,6 +548,13 @@ function macKernel(
             const xv = i >= 0 ? getBig(x, bIdx * inSize + i) : 0n;
             const prodType = mulType(xType(k), wType(j));
             const pc = castRaw(xv * code, prodType, Aj);
+            if (check) {
+              const conv = convertToFixed(asFraction(xv * code, prodType), Aj);
+              if (conv.overflow || conv.underflow) {
+                const v = codeToDecimal(xv * code, prodType.fracBits);
+                throw new OverflowCheckError(l.name, `product of input ${k}`, p * C + j, v, Aj.toString(), sample0 + bIdx);
+              }
+            }
             const sum = acc + pc;
             if (check && (sum < Aj.minRaw || sum > Aj.maxRaw)) {
               throw new OverflowCheckError(l.name, `partial sum after input ${k}`, p * C + j, codeToDecimal(sum, Aj.fracBits), Aj.toString(), sample0 + bIdx);

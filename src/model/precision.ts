@@ -648,8 +648,9 @@ class Inference {
           }
           lo += a;
           hi += c;
-          pLo = min(pLo, lo);
-          pHi = max(pHi, hi);
+          // Each product is converted to the accumulator on its own, so it must fit as well as every prefix sum.
+          pLo = min(pLo, min(lo, a));
+          pHi = max(pHi, max(hi, c));
         }
         const e = p * nOut + j;
         preLo[e] = pLo;

@@ -188,11 +188,11 @@ export function softmaxInvTable(e: FixedType, v: FixedType, n: number, invBits: 
   return out;
 }
 
-/** The default AvgPool reciprocal of n (docs §4): ap_ufixed<18, 1 - bitlen(n), AP_RND, AP_SAT>, 1/n rounded half-up. */
+/** The default AvgPool reciprocal of n, not a power of two (docs §4): ap_ufixed<18, 1 - bitlen(n), AP_RND, AP_SAT>, 1/n rounded half-up. */
 export function defaultReciprocal(n: number): { type: FixedType; code: bigint } {
   const b = bitlen(BigInt(n));
   const F = 17 + b;
   const type = new FixedType(18, 18 - F, false, 'AP_RND', 'AP_SAT');
-  const N = BigInt(n);
-  return { type, code: ((1n << BigInt(F + 1)) + N) / (2n * N) };
+  // Exactly floor((2^(F+1) + n) / (2n)), saturated to the type (only reached for n = 2^k + 1, k >= 18).
+  return { type, code: convertRational(1n, BigInt(n), type) };
 }
