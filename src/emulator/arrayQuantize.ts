@@ -113,7 +113,7 @@ export function fastDomain(type: FixedType): boolean {
  *   (signed W <= 32, unsigned W <= 31), BigInt64Array / BigUint64Array up to 64 bits, else bigint[].
  * - `output: 'values'`: a Float64Array of code·2^-F, correctly rounded to the nearest double with ties
  *   to even (IEEE round-to-nearest, gradual underflow, ±Infinity beyond the double range; +0 for code
- *   0). It is exact whenever W <= 53 and -1074 <= -F, F >= W - 1024 hold, which covers every usual type.
+ *   0). It is exact whenever W <= 53 and W - 1024 <= F <= 1074, which covers every usual type.
  *   This rounding is hlsq's, not the vendor's `to_double()` (whose exponent wraps outside the normal
  *   range, spec §4.1).
  */
