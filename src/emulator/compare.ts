@@ -144,14 +144,18 @@ function exactComparisonWithDouble(a: ApValue, d: number): Comparison {
 
 /**
  * Quirk #9 (spec §12, §6.3): `a OP d` is `a.to_double() OP d`, so the value is first rounded to a
- * double (with to_double's own quirks); ap_fixed<64,64>(2^53+1) == 2^53 is true.
+ * double (with to_double's own quirks, e.g. #13 for wide ap_int); ap_fixed<64,64>(2^53+1) == 2^53 is true.
  */
 export function compareWithDouble(a: ApValue, d: number, notes?: number[]): Comparison {
   checkOperand('a', a);
   if (typeof d !== 'number') throw new InvalidArgumentError('d', d, 'a number (a C double)');
   const x = toDouble(a);
   const r: Comparison = { eq: x === d, ne: x !== d, lt: x < d, le: x <= d, gt: x > d, ge: x >= d };
-  if (notes && !sameResult(r, exactComparisonWithDouble(a, d))) note(notes, 9);
+  if (notes && !sameResult(r, exactComparisonWithDouble(a, d))) {
+    note(notes, 9);
+    // an ap_int wider than 64 bits converts only its low 64 bits (quirk #13)
+    if (a.type.kind === 'int' && a.type.width > 64 && BigInt.asIntN(64, a.raw) !== a.raw && BigInt.asUintN(64, a.raw) !== a.raw) note(notes, 13);
+  }
   return r;
 }
 

@@ -181,6 +181,8 @@ describe('comparison with a double (spec §6.3, quirk #9)', () => {
     expect(notes).toEqual([9]);
     expect(compareWithDouble(a, NaN)).toEqual({ eq: false, ne: true, lt: false, le: false, gt: false, ge: false });
     expect(compareWithDouble(a, Infinity).lt).toBe(true);
-    expect(compareWithDouble(v('ap_uint<70>', (1n << 69n) + 5n), 5).eq).toBe(true); // ints: to_double, quirk #13
+    const wideNotes: number[] = [];
+    expect(compareWithDouble(v('ap_uint<70>', (1n << 69n) + 5n), 5, wideNotes).eq).toBe(true); // ints: to_double
+    expect(wideNotes).toEqual([9, 13]);
   });
 });
