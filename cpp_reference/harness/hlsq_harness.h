@@ -202,10 +202,19 @@ template <class T> void put_typed(const T& v) {
 
 struct none {};
 
+// The result type is reported only when asked for: reflecting it costs a
+// few instantiations per entry.
+template <bool WithType> struct result_out {
+  template <class R> static HH_AI void put(const R& r) { put_bits(r); }
+};
+template <> struct result_out<true> {
+  template <class R> static HH_AI void put(const R& r) { put_typed(r); }
+};
+
 #define HH_BINOP(NAME, OP)                                                              \
   struct NAME {                                                                         \
-    template <class X, class Y> static HH_AI void put_result(const X& x, const Y& y) {  \
-      put_typed(x OP y);                                                                \
+    template <bool WithType, class X, class Y> static HH_AI void put_result(const X& x, const Y& y) { \
+      result_out<WithType>::put(x OP y);                                                \
     }                                                                                   \
     template <class C, class X, class Y> static HH_AI void put_assign(const X& x, const Y& y) { \
       C c = x OP y;                                                                     \
@@ -235,18 +244,15 @@ template <class Op> struct assign_step<Op, none> {
   template <class A, class B> static void run(const A&, const B&) {}
 };
 
-// a OP b: result type and bits, then optionally `C c = a OP b` and `a OP= b`.
-// A zero divisor is answered with "-" instead of crashing the batch.
-template <class Op, class A, class B, class C, bool Compound, bool IsDiv> void bin() {
+// a OP b (with its result type when WithType), then optionally `C c = a OP b`
+// and `a OP= b`. Zero divisors are rejected by the caller: the vendor's
+// headers crash on them (spec §11.3).
+template <class Op, class A, class B, class C, bool Compound, bool WithType> void bin() {
   A a;
   B b;
   load(a);
   load(b);
-  if (IsDiv && b == 0) {
-    skip();
-    return;
-  }
-  Op::put_result(a, b);
+  Op::template put_result<WithType>(a, b);
   assign_step<Op, C>::run(a, b);
   if (Compound) Op::put_compound(a, b);
 }
@@ -299,10 +305,10 @@ template <class S, class D> void cast() {
   put_bits(z);
 }
 
-template <class A> void fx_neg() {
+template <class A, bool WithType> void fx_neg() {
   A a;
   load(a);
-  put_typed(-a);
+  result_out<WithType>::put(-a);
 }
 
 template <class A> void fx_shift() {

@@ -34,6 +34,11 @@ export interface CppEngineOptions {
   jobs?: number;
   /** Upper bound of entries per translation unit (smaller units spread better over cores). */
   maxEntriesPerUnit?: number;
+  /**
+   * Also report each arithmetic result's type (W, I, signedness) from the compiled code and flag any
+   * difference from the record's `rtype`. Costs compile time (a few instantiations per entry).
+   */
+  checkResultTypes?: boolean;
   /** Called after each unit is compiled or found in the cache. */
   onUnit?: (info: UnitInfo) => void;
 }
@@ -221,7 +226,7 @@ function outKeys(r: Record<string, unknown>): Record<string, unknown> {
   return out && typeof out === 'object' ? (out as Record<string, unknown>) : {};
 }
 
-function planFor(record: VectorRecord): Plan {
+function planFor(record: VectorRecord, withType: boolean): Plan {
   const r = record as unknown as Record<string, unknown>;
   const id = String(r.id);
   const op = r.op as string;
@@ -276,6 +281,7 @@ function planFor(record: VectorRecord): Plan {
       const a = operand(id, 'a', r.a);
       const b = operand(id, 'b', r.b);
       const isDiv = op === 'fx_div' || op === 'int_div' || op === 'int_mod';
+      const typed = withType && rtypeOk(r.rtype);
       if (isDiv && isZeroBits(b.bits)) {
         throw new CppEngineInputError(id, 'b.bits', b.bits, 'a nonzero divisor (division by zero crashes the vendor, spec §11.3)');
       }
@@ -285,18 +291,18 @@ function planFor(record: VectorRecord): Plan {
       const rtype = r.rtype as TypeJson | undefined;
       const entry =
         `hh::bin<hh::${BIN_FUNCTOR[op]},${cppTypeName(a.type)},${cppTypeName(b.type)},` +
-        `${assignDst ? cppTypeName(assignDst) : 'hh::none'},${compound},${isDiv}>`;
+        `${assignDst ? cppTypeName(assignDst) : 'hh::none'},${compound},${typed}>`;
       return {
         entry,
         inputs: [a.bits, b.bits],
         parse: (tk) => {
-          const res = tk.typed(isFx ? 'fixed' : 'int');
+          const res = typed ? tk.typed(isFx ? 'fixed' : 'int') : { type: rtype, bits: tk.next() };
           const result: EvaluatedResult = { out: { bits: res.bits } };
           if (assignDst) result.assign = { dst: assignIn!.dst, bits: tk.next() };
           if (compound) result.compound = { bits: tk.next() };
           // The result type is reported by the compiled code itself; it only shows up as a field
           // when it disagrees with the record's rtype (I is only trustworthy while 2^-F is a double).
-          if (rtype && !sameResultType(rtype, res.type)) result.rtype = res.type;
+          if (typed && !sameResultType(rtype!, res.type!)) result.rtype = res.type;
           return result;
         },
       };
@@ -322,13 +328,14 @@ function planFor(record: VectorRecord): Plan {
     case 'fx_neg': {
       const a = operand(id, 'a', r.a);
       const rtype = r.rtype as TypeJson | undefined;
+      const typed = withType && rtypeOk(rtype);
       return {
-        entry: `hh::fx_neg<${cppTypeName(a.type)}>`,
+        entry: `hh::fx_neg<${cppTypeName(a.type)},${typed}>`,
         inputs: [a.bits],
         parse: (tk) => {
-          const res = tk.typed('fixed');
+          const res = typed ? tk.typed('fixed') : { type: rtype, bits: tk.next() };
           const result: EvaluatedResult = { out: { bits: res.bits } };
-          if (rtype && !sameResultType(rtype, res.type)) result.rtype = res.type;
+          if (typed && !sameResultType(rtype!, res.type!)) result.rtype = res.type;
           return result;
         },
       };
@@ -483,6 +490,11 @@ function planFor(record: VectorRecord): Plan {
   }
 }
 
+function rtypeOk(t: unknown): t is TypeJson {
+  const ty = t as Partial<TypeJson> | undefined;
+  return !!ty && typeof ty === 'object' && (ty.k === 'int' || ty.k === 'fixed') && Number.isInteger(ty.w);
+}
+
 function cmpOut(tk: TokenReader): Record<string, boolean> {
   return { eq: tk.bool(), ne: tk.bool(), lt: tk.bool(), le: tk.bool(), gt: tk.bool(), ge: tk.bool() };
 }
@@ -599,7 +611,8 @@ export async function runCppEngine(records: readonly VectorRecord[], opts: CppEn
   const maxPerUnit = Math.max(1, opts.maxEntriesPerUnit ?? DEFAULT_MAX_ENTRIES);
   if (records.length === 0) return [];
 
-  const plans = records.map(planFor);
+  const withType = opts.checkResultTypes ?? false;
+  const plans = records.map((r) => planFor(r, withType));
   // Group cases by entry; entries are ordered by name so that the same records give the same units.
   const byEntry = new Map<string, number[]>();
   plans.forEach((p, i) => {

@@ -52,6 +52,7 @@ describe.skipIf(!existsSync(EVALUATOR))('emulator vs C++ reference (differential
     let compiled = 0;
     let compileMs = 0;
     const cpp = await runCppEngine(cases, {
+      checkResultTypes: true,
       onUnit: (u) => {
         if (!u.cached) compiled++;
         compileMs += u.compileMs;
@@ -77,7 +78,7 @@ describe.skipIf(!existsSync(EVALUATOR))('emulator vs C++ reference (differential
     await fc
       .assert(
         fc.asyncProperty(arb, async (record) => {
-          const [res] = await runCppEngine([record]);
+          const [res] = await runCppEngine([record], { checkResultTypes: true });
           const d = disagreement(evaluateRecord, firstMismatch, record, res!);
           if (d) {
             smallest = record;

@@ -15,6 +15,9 @@ describe('C++ reference vs golden vectors', () => {
     // HLSQ_GOLDEN_OPS=fx_div,int_mod narrows the run while debugging.
     const only = process.env.HLSQ_GOLDEN_OPS?.split(',').filter(Boolean);
     if (only?.length) records = records.filter((r) => only.includes(r.op));
+    // HLSQ_GOLDEN_EVERY=k keeps every k-th record (a quick smoke run).
+    const every = Number(process.env.HLSQ_GOLDEN_EVERY ?? 1);
+    if (every > 1) records = records.filter((_, i) => i % every === 0);
     expect(records.length).toBeGreaterThan(0);
 
     const t0 = Date.now();
@@ -47,5 +50,5 @@ describe('C++ reference vs golden vectors', () => {
     for (const [op, c] of [...perOp].sort()) if (c.failed) console.log(`  ${op}: ${c.failed} failed of ${c.passed + c.failed}`);
     if (failures.length) console.log(failures.join('\n'));
     expect(failed).toBe(0);
-  }, 600_000);
+  }, 3_600_000);
 });
