@@ -534,11 +534,12 @@ class Lowering {
   bipolarFrom(node: OnnxNode, v: CodedValue, s: Rational[], _: { lo: bigint; hi: bigint; rounding: QonnxRounding; bias: bigint; stepFromZero: boolean }): CodedValue {
     const C = Math.max(s.length, v.map.a.length, v.map.c.length, v.map.k?.g.length ?? 1, v.types.length);
     const idx = Array.from({ length: C }, (_x, i) => i);
-    // value >= 0  <=>  floor(value / 1) >= 0 with FLOOR at scale 1: level j = 1 at t >= 0
+    // value >= 0  <=>  floor(value + 1) >= 1: FLOOR at scale 1 with zero point 1 (zero -> +1)
     const out = this.thresholds(node, v, idx, {
       rounding: 'FLOOR',
       lo: 0n,
       hi: 1n,
+      zeropt: Q.ONE,
       scale: () => Q.ONE,
       outType: () => new FixedType(1, 1, false, 'AP_TRN', 'AP_SAT'),
       outScale: [Q.ONE],
@@ -558,6 +559,8 @@ class Lowering {
       scale: (i: number) => Rational;
       outType: (i: number) => FixedType;
       outScale: Rational[];
+      /** t = value / scale + zeropt (0 unless given). */
+      zeropt?: Rational;
       forceFloorAtZero?: boolean;
     },
   ): CodedValue {
@@ -574,7 +577,7 @@ class Lowering {
         c: at(v.map.c, i),
         k: v.map.k && { g: at(v.map.k.g, i), ve: at(v.map.k.ve, i) },
       };
-      const step = { scale: q.scale(i), zeropt: Q.ZERO, rounding: q.rounding, lo: q.lo, hi: q.hi, relu: v.relu };
+      const step = { scale: q.scale(i), zeropt: q.zeropt ?? Q.ZERO, rounding: q.rounding, lo: q.lo, hi: q.hi, relu: v.relu };
       const T = exactThresholds(m, step, xt.minRaw, xt.maxRaw);
       const dir = direction(m);
       const fit = fitThresholds(T, dir, q.lo, xt.minRaw, xt.maxRaw);
@@ -834,7 +837,9 @@ function weightCodes(node: OnnxNode, w: ConstValue, _axis: number): { codes: big
     }
     const e = s.map((r) => Q.log2Exact(r!));
     const allPo2 = e.every((v) => v !== undefined);
-    const types = s.map((_, j) => new FixedType(q.bits, q.bits + (allPo2 ? e[j]! : 0), q.signed));
+    // bipolar codes ±1 need two bits
+    const width = q.bits === 1 && q.signed ? 2 : q.bits;
+    const types = s.map((_, j) => new FixedType(width, width + (allPo2 ? e[j]! : 0), q.signed));
     const factor = allPo2 ? [Q.ONE] : (s as Rational[]);
     const same = new Set(types.map(String)).size === 1;
     return { codes: Array.from(q.codes.data, (v) => BigInt(v)), types: same ? [types[0]!] : types, factor: compact(factor) };

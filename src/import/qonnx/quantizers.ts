@@ -96,8 +96,11 @@ export function qonnxQuantizers(graph: OnnxGraph): QuantizerInfo[] {
     } else if (node.opType === 'FloatQuant') {
       if (ins.slice(1).some((t) => !t)) throw new UnsupportedError(node.name, node.opType, 'computed format parameters', 'constant scale, exponent, mantissa, bias and max_val');
       const params = minifloatParams(node, ins as Tensor[]);
-      const format = minifloatOf(node, params);
-      out.push({ node: node.name, op: 'FloatQuant', input: node.inputs[0]!, scale: scalarOf(ins[1]), params, format, preset: presetOf(format) });
+      const mapped = minifloatOf(node, params);
+      const preset = presetOf(mapped);
+      // Same finite values as an ml_dtypes preset: that preset, with the node's overflow and rounding.
+      const format = preset ? (FLOAT_PRESETS as Record<string, MinifloatFormat>)[preset]!.with({ overflow: mapped.overflow, rounding: mapped.rounding }) : mapped;
+      out.push({ node: node.name, op: 'FloatQuant', input: node.inputs[0]!, scale: scalarOf(ins[1]), params, format, preset });
     }
   }
   return out;

@@ -1,0 +1,88 @@
+/**
+ * Test support for the importer: where the shared reference data lives (tests skip without it), and a
+ * small ONNX writer so tests can build QONNX graphs of their own with the same schema package.
+ */
+import onnxProto from 'onnx-proto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const { onnx } = onnxProto;
+
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const EXTERNAL = resolve(repoRoot, '..', 'shared', 'external');
+export const external = (...p: string[]) => join(EXTERNAL, ...p);
+export const hasExternal = (...p: string[]) => existsSync(external(...p));
+
+export type Attr = { i: number } | { f: number } | { s: string } | { ints: number[] } | { floats: number[] };
+
+export interface NodeSpec {
+  op: string;
+  inputs: string[];
+  output: string;
+  name?: string;
+  domain?: string;
+  attrs?: Record<string, Attr>;
+}
+
+export interface GraphSpec {
+  inputs: { name: string; dims: number[] }[];
+  outputs: string[];
+  initializers?: Record<string, { dims: number[]; data: number[]; int64?: boolean }>;
+  nodes: NodeSpec[];
+}
+
+function attrProto(name: string, a: Attr) {
+  if ('i' in a) return { name, type: 2, i: a.i };
+  if ('f' in a) return { name, type: 1, f: a.f };
+  if ('s' in a) return { name, type: 3, s: new TextEncoder().encode(a.s) };
+  if ('ints' in a) return { name, type: 7, ints: a.ints };
+  return { name, type: 6, floats: a.floats };
+}
+
+function tensorProto(name: string, t: { dims: number[]; data: number[]; int64?: boolean }) {
+  const buf = Buffer.alloc(t.data.length * (t.int64 ? 8 : 4));
+  t.data.forEach((v, i) => (t.int64 ? buf.writeBigInt64LE(BigInt(v), i * 8) : buf.writeFloatLE(v, i * 4)));
+  return { name, dims: t.dims, dataType: t.int64 ? 7 : 1, rawData: buf };
+}
+
+const valueInfo = (name: string, dims?: number[]) => ({
+  name,
+  type: { tensorType: { elemType: 1, shape: dims ? { dim: dims.map((d) => ({ dimValue: d })) } : undefined } },
+});
+
+/** Encode a graph as an ONNX model (QONNX custom ops in `qonnx.custom_op.general` unless given). */
+export function buildOnnx(g: GraphSpec): Uint8Array {
+  const custom = new Set(['Quant', 'BipolarQuant', 'Trunc', 'FloatQuant', 'IntQuant']);
+  const model = {
+    irVersion: 8,
+    producerName: 'hlsq-test',
+    opsetImport: [{ domain: '', version: 13 }, { domain: 'qonnx.custom_op.general', version: 1 }],
+    graph: {
+      name: 'g',
+      node: g.nodes.map((n, i) => ({
+        name: n.name ?? `${n.op}_${i}`,
+        opType: n.op,
+        domain: n.domain ?? (custom.has(n.op) ? 'qonnx.custom_op.general' : ''),
+        input: n.inputs,
+        output: [n.output],
+        attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attrProto(k, v)),
+      })),
+      initializer: Object.entries(g.initializers ?? {}).map(([k, v]) => tensorProto(k, v)),
+      input: g.inputs.map((i) => valueInfo(i.name, i.dims)),
+      output: g.outputs.map((o) => valueInfo(o)),
+    },
+  };
+  return onnx.ModelProto.encode(onnx.ModelProto.fromObject(model)).finish();
+}
+
+/** A seeded generator (mulberry32) for reproducible random models and inputs. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
