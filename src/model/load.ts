@@ -65,13 +65,42 @@ function parseJson(text: string, file: string | undefined): unknown {
 export function modelFromJson(raw: unknown, ctx: { baseDir: string; file?: string | undefined }): Model {
   const parsed = ModelJsonSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = deepest(parsed.error.issues[0]! as ZodIssueLike);
     throw new ModelFormatError(jsonPath(issue.path), describeIssue(issue, raw), ctx.file);
   }
   return new Builder(parsed.data, ctx).build();
 }
 
+interface ZodIssueLike {
+  code: string;
+  message: string;
+  path: PropertyKey[];
+  errors?: ZodIssueLike[][];
+}
+
+/**
+ * For a value that matches no branch of a union, the branch that got furthest is the one the author meant
+ * (a quantized constant with one bad code, not "neither quantized nor float"): report its deepest issue.
+ */
+function deepest(issue: ZodIssueLike): ZodIssueLike {
+  if (issue.code !== 'invalid_union' || !issue.errors?.length) return issue;
+  let best: ZodIssueLike | undefined;
+  for (const branch of issue.errors) {
+    for (const sub of branch) {
+      if (sub.code === 'unrecognized_keys' || sub.path.length === 0) continue;
+      const cand = deepest({ ...sub, path: [...issue.path, ...sub.path] });
+      if (!best || cand.path.length > best.path.length) best = cand;
+    }
+  }
+  // One level deeper is only convincing for an array element (a missing field of the other branch is as deep).
+  const convincing = best && (best.path.length >= issue.path.length + 2 || typeof best.path.at(-1) === 'number');
+  return convincing ? best! : issue;
+}
+
 function describeIssue(issue: { code: string; message: string; path: readonly PropertyKey[] }, raw: unknown): string {
+  if (issue.code === 'invalid_union' && issue.path.includes('codes') && typeof issue.path.at(-1) === 'number') {
+    return `expected an integer code (a JSON integer within ±2^53 or a decimal string), got ${JSON.stringify(valueAt(raw, issue.path))}`;
+  }
   if (issue.code === 'invalid_union' && issue.path.length > 0) {
     const v = valueAt(raw, issue.path);
     const last = issue.path.at(-1);

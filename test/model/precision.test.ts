@@ -8,47 +8,6 @@ import { checkPrecision, inferPrecision } from '../../src/model/precision.js';
 import { referenceRun } from '../../src/model/reference.js';
 import { Rng, randomCodes, randomType } from './randomModel.js';
 
-/** A random MLP/CNN-ish chain whose accumulators and results are all left to precision inference. */
-function inferredModel(r: Rng): ModelJson {
-  const conv = r.chance(0.4);
-  const inType = randomType(r, { maxW: 10, plain: true });
-  const layers: ModelJson['layers'] = [];
-  let shape = conv ? [r.int(3, 5), r.int(3, 5), r.int(1, 2)] : [r.int(2, 6)];
-  let cur = 'x';
-  const w = (s: number[]) => {
-    const t = randomType(r, { maxW: 8, plain: true });
-    return { shape: s, type: t, codes: randomCodes(r, t, s.reduce((p, d) => p * d, 1)) };
-  };
-  if (conv) {
-    const cout = r.int(1, 3);
-    const padding = r.pick(['valid', 'same'] as const);
-    layers.push({ name: 'conv', kind: 'Conv2D', inputs: [cur], weights: w([2, 2, shape[2]!, cout]), bias: w([cout]), padding });
-    layers.push({ name: 'relu0', kind: 'ReLU', inputs: ['conv'] });
-    layers.push({ name: 'flat', kind: 'Flatten', inputs: ['relu0'] });
-    const o = padding === 'valid' ? (shape[0]! - 1) * (shape[1]! - 1) : shape[0]! * shape[1]!;
-    shape = [o * cout];
-    cur = 'flat';
-  }
-  for (let k = 0; k < r.int(1, 3); k++) {
-    const nOut = r.int(1, 5);
-    layers.push({ name: `dense${k}`, kind: 'Dense', inputs: [cur], weights: w([shape[0]!, nOut]), ...(r.chance(0.7) ? { bias: w([nOut]) } : {}) });
-    cur = `dense${k}`;
-    if (r.chance(0.5)) {
-      layers.push({ name: `act${k}`, kind: r.chance(0.5) ? 'ReLU' : 'LeakyReLU', inputs: [cur], ...(layers.at(-1)!.kind, {}) } as never);
-      const last = layers.at(-1)! as { kind: string; alpha?: unknown };
-      if (last.kind === 'LeakyReLU') last.alpha = w([]);
-      cur = `act${k}`;
-    }
-    shape = [nOut];
-  }
-  return { format: 'hlsq-model', version: 1, inputs: [{ name: 'x', shape: conv ? [...(layers[0] as { weights: unknown }) && []] : [], type: inType }], layers } as never;
-}
-
-function buildModel(r: Rng): ModelJson {
-  const m = inferredModel(r) as ModelJson & { inputs: { shape: number[] }[] };
-  return m;
-}
-
 describe('precision inference cannot overflow', () => {
   test('at the corners of the input range no partial sum leaves its accumulator and every value lies in its interval', () => {
     fc.assert(
@@ -208,4 +167,3 @@ function chain(r: Rng, inShape: number[], inType: string, conv: boolean): ModelJ
   }
   return { format: 'hlsq-model', version: 1, inputs: [{ name: 'x', shape: inShape, type: inType }], layers };
 }
-void buildModel;
