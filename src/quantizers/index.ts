@@ -13,3 +13,4 @@ export * from './random.js';
 export * from './differentiable.js';
 export * from './stateful.js';
 export { oracleFixedCode } from './oracle.js';
+export * from './diff.js';

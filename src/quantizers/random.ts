@@ -68,3 +68,18 @@ export function stochasticFloor(s: number, gen: SeedGenerator): number {
   const t = s > -1 && s < 0 ? 2 ** 53 + Math.floor(s * 2 ** 53) : Math.floor((s - fl) * 2 ** 53);
   return U >= 2 ** 53 - t ? fl + 1 : fl;
 }
+
+/** n normally distributed values N(0, scale^2) (Box-Muller on the seeded generator). */
+export function normalSamples(n: number, seed: number, scale = 1): Float64Array {
+  if (!Number.isSafeInteger(n) || n < 0) throw new QuantizerRangeError('n', n, 'a non-negative integer');
+  const g = new SeedGenerator(seed);
+  const out = new Float64Array(n);
+  for (let j = 0; j < n; j += 2) {
+    const u = 1 - g.uniform(); // (0, 1]
+    const v = g.uniform();
+    const r = Math.sqrt(-2 * Math.log(u)) * scale;
+    out[j] = r * Math.cos(2 * Math.PI * v);
+    if (j + 1 < n) out[j + 1] = r * Math.sin(2 * Math.PI * v);
+  }
+  return out;
+}

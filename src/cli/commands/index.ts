@@ -5,6 +5,7 @@ import { register as registerGolden } from './golden.js';
 import { register as registerImport } from './import.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerVectors } from './vectors.js';
+import { register as registerQuantizers } from './quantizers.js';
 
 /**
  * Every command registers itself here, in the order `hlsq --help` lists them. Each command file exports
@@ -13,6 +14,7 @@ import { register as registerVectors } from './vectors.js';
 export function registerAll(program: Command): void {
   registerInspect(program);
   registerVectors(program);
+  registerQuantizers(program);
   registerImport(program);
   registerBuild(program);
   registerGolden(program);
