@@ -59,7 +59,7 @@ export interface CheckFilesOptions extends CheckOptions {
   maxFailuresShown?: number;
   engine?: Engine;
   cppEngine?: CppEngine;
-  /** Records per harness call. */
+  /** Records per harness call (large: the harness compiles one function per distinct op and types). */
   batchSize?: number;
 }
 
@@ -229,7 +229,7 @@ export async function checkFiles(
       try {
         if (engine !== 'emulator' && family === apfixedFamily) {
           batch.push(validateRecord(at.record));
-          if (batch.length >= (opts.batchSize ?? 4096)) await flush();
+          if (batch.length >= (opts.batchSize ?? 32768)) await flush();
           continue;
         }
         for (const o of family.check(at.record, { compat: opts.compat })) tally.add(o);
