@@ -11,3 +11,4 @@ export * from './precision.js';
 export * from './reference.js';
 export * from './fastcast.js';
 export * from './infer.js';
+export * from './quanto.js';
