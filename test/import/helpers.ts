@@ -86,3 +86,6 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Pixels / 255 in [0, 1] (the graph's expected range) with 15 fraction bits: no pixel crosses a 2-bit threshold. */
+export const TFC_INPUT_TYPE = 'ap_ufixed<16,1,AP_RND_CONV,AP_SAT>';

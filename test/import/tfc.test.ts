@@ -8,11 +8,11 @@ import { fixedFromDouble } from '../../src/emulator/convert.js';
 import { evaluateQonnx, importQonnx } from '../../src/import/qonnx/index.js';
 import { codesToReal, runModel } from '../../src/model/infer.js';
 import { npyToFloat64, readNpy } from '../../src/model/npy.js';
-import { external, hasExternal } from './helpers.js';
+import { TFC_INPUT_TYPE, external, hasExternal } from './helpers.js';
 
 const MODEL = external('qonnx-model-zoo-tfc', 'TFC_2W2A.onnx');
 const present = hasExternal('qonnx-model-zoo-tfc', 'TFC_2W2A.onnx') && hasExternal('finn-mnist-vectors', 'input.npy');
-export const TFC_INPUT_TYPE = 'ap_ufixed<16,1,AP_RND_CONV,AP_SAT>';
+
 
 interface Reference {
   quantized_input_39: number[][];
