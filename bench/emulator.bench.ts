@@ -4,6 +4,7 @@
  * measured in the same run, and the exact BigInt path on a smaller sample next to the fast path on that
  * same sample. Every timed output is checked against the BigInt path on a sample (any mismatch aborts).
  */
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { quantizeArray, quantizeArrayReference } from '../src/emulator/arrayQuantize.js';
 import { parseFixedType, type FixedType } from '../src/emulator/types.js';
@@ -35,19 +36,35 @@ export function normalDoubles(n: number, sigma: number, seed: number): Float64Ar
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-/** Median wall time of `runs` calls after `warmup` untimed ones, in seconds. */
-function medianSeconds(fn: () => void, runs = TIMED_RUNS, warmup = 2): number {
+/**
+ * Median wall time and median CPU time (user + system of this process) of `runs` calls after `warmup`
+ * untimed ones, in seconds. On a shared machine the wall time includes time the CPU spent on other
+ * work; the CPU time shows what the code itself costs.
+ */
+function medianTimes(fn: () => void, runs = TIMED_RUNS, warmup = 2): { wall: number; cpu: number } {
   for (let i = 0; i < warmup; i++) fn();
-  const times: number[] = [];
+  const walls: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < runs; i++) {
     gc?.();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    times.push((performance.now() - t0) / 1000);
+    walls.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1e6);
   }
-  times.sort((p, q) => p - q);
-  return times[Math.floor(times.length / 2)]!;
+  const median = (a: number[]) => a.sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
+  return { wall: median(walls), cpu: median(cpus) };
 }
+
+/** Values per second from a median time pair. */
+function rates(n: number, t: { wall: number; cpu: number }): { wall: number; cpu: number } {
+  return { wall: n / t.wall, cpu: n / t.cpu };
+}
+
+const M = (v: number) => `${(v / 1e6).toFixed(1)}M`;
+const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`;
 
 function checkAgainstBigInt(x: Float64Array, t: FixedType, got: Int32Array | Float64Array, output: 'codes' | 'values'): void {
   const sample = x.subarray(0, BIGINT_SAMPLE);
@@ -64,33 +81,27 @@ const suite: BenchSuite = async () => {
   const values = new Float64Array(N);
   const results: BenchResult[] = [];
 
-  const memcpy = N / medianSeconds(() => copy.set(x));
+  const memcpy = rates(N, medianTimes(() => copy.set(x)));
   const copyName = 'Float64Array.set copy of the 10 M doubles';
+  const row = (name: string, r: { wall: number; cpu: number }, base: { wall: number; cpu: number }, baseName: string, note: string) =>
+    results.push({
+      name,
+      unit: 'values/s',
+      value: r.wall,
+      baselineName: baseName,
+      baseline: base.wall,
+      ratio: r.wall / base.wall,
+      note: `${note}; CPU-time rates ${M(r.cpu)} vs ${M(base.cpu)} (ratio ${(r.cpu / base.cpu).toFixed(3)}); ${load()}`,
+    });
 
   for (const spelling of ['ap_fixed<16,6,AP_RND_CONV,AP_SAT>', 'ap_fixed<16,6>']) {
     const t = parseFixedType(spelling);
-    const codeRate = N / medianSeconds(() => quantizeArray(x, t, { out: codes }));
+    const codeRate = rates(N, medianTimes(() => quantizeArray(x, t, { out: codes })));
     checkAgainstBigInt(x, t, codes, 'codes');
-    results.push({
-      name: `quantizeArray 10M N(0,4²) f64 -> ${spelling} codes (Int32Array)`,
-      unit: 'values/s',
-      value: codeRate,
-      baselineName: copyName,
-      baseline: memcpy,
-      ratio: codeRate / memcpy,
-      note: 'caller-owned output; equal to the BigInt path on the first 300k',
-    });
-    const valueRate = N / medianSeconds(() => quantizeArray(x, t, { output: 'values', out: values }));
+    row(`quantizeArray 10M N(0,4²) f64 -> ${spelling} codes (Int32Array)`, codeRate, memcpy, copyName, 'caller-owned output, equal to the BigInt path on the first 300k');
+    const valueRate = rates(N, medianTimes(() => quantizeArray(x, t, { output: 'values', out: values })));
     checkAgainstBigInt(x, t, values, 'values');
-    results.push({
-      name: `quantizeArray 10M N(0,4²) f64 -> ${spelling} values (Float64Array)`,
-      unit: 'values/s',
-      value: valueRate,
-      baselineName: copyName,
-      baseline: memcpy,
-      ratio: valueRate / memcpy,
-      note: 'caller-owned output; equal to the BigInt path on the first 300k',
-    });
+    row(`quantizeArray 10M N(0,4²) f64 -> ${spelling} values (Float64Array)`, valueRate, memcpy, copyName, 'caller-owned output, equal to the BigInt path on the first 300k');
   }
 
   // Honesty: the exact BigInt path (one fixedFromDouble per element) on a sample, against the fast path on
@@ -98,16 +109,15 @@ const suite: BenchSuite = async () => {
   const t = parseFixedType('ap_fixed<16,6,AP_RND_CONV,AP_SAT>');
   const sample = x.subarray(0, BIGINT_SAMPLE);
   const sampleOut = new Int32Array(BIGINT_SAMPLE);
-  const bigintRate = BIGINT_SAMPLE / medianSeconds(() => quantizeArrayReference(sample, t, { out: sampleOut }), 3, 1);
-  const fastRate = BIGINT_SAMPLE / medianSeconds(() => quantizeArray(sample, t, { out: sampleOut }), 9, 3);
-  results.push({
-    name: `quantizeArray vs BigInt path, ${BIGINT_SAMPLE / 1000}k sample -> ${t}`,
-    unit: 'values/s',
-    value: fastRate,
-    baselineName: 'BigInt path (fixedFromDouble per element), same sample',
-    baseline: bigintRate,
-    ratio: fastRate / bigintRate,
-  });
+  const bigintRate = rates(BIGINT_SAMPLE, medianTimes(() => quantizeArrayReference(sample, t, { out: sampleOut }), 3, 1));
+  const fastRate = rates(BIGINT_SAMPLE, medianTimes(() => quantizeArray(sample, t, { out: sampleOut }), 9, 3));
+  row(
+    `quantizeArray vs BigInt path, ${BIGINT_SAMPLE / 1000}k sample -> ${t}`,
+    fastRate,
+    bigintRate,
+    'BigInt path (fixedFromDouble per element), same sample',
+    'the sample stays in cache across runs',
+  );
   return results;
 };
 

@@ -10,7 +10,7 @@
  * checksum (sum of the codes y·2^10), which must agree: same data, same values.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -44,18 +44,35 @@ function normalFloats(n: number, sigma: number, seed: number): Float32Array {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-function medianSeconds(fn: () => void, runs = TIMED_RUNS, warmup = 2): number {
+/**
+ * Median wall time and median CPU time (user + system of this process) of `runs` calls after `warmup`
+ * untimed ones, in seconds. On a shared machine the wall time includes time the CPU spent on other
+ * work; the CPU time shows what the code itself costs.
+ */
+function medianTimes(fn: () => void, runs = TIMED_RUNS, warmup = 2): { wall: number; cpu: number } {
   for (let i = 0; i < warmup; i++) fn();
-  const times: number[] = [];
+  const walls: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < runs; i++) {
     gc?.();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    times.push((performance.now() - t0) / 1000);
+    walls.push((performance.now() - t0) / 1000);
+    const c = process.cpuUsage(c0);
+    cpus.push((c.user + c.system) / 1e6);
   }
-  times.sort((p, q) => p - q);
-  return times[Math.floor(times.length / 2)]!;
+  const median = (a: number[]) => a.sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
+  return { wall: median(walls), cpu: median(cpus) };
 }
+
+/** Values per second from a median time pair. */
+function rates(n: number, t: { wall: number; cpu: number }): { wall: number; cpu: number } {
+  return { wall: n / t.wall, cpu: n / t.cpu };
+}
+
+const M = (v: number) => `${(v / 1e6).toFixed(1)}M`;
+const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`;
 
 /** Exact sum of y·2^10 (integers below 2^15 in magnitude: the sum of 10 M stays below 2^53). */
 function checksum(y: Float64Array): number {
@@ -67,6 +84,7 @@ function checksum(y: Float64Array): number {
 interface NumpyJob {
   seconds: number;
   values_per_s: number;
+  cpu_values_per_s: number;
   checksum: number;
   dtype: string;
 }
@@ -109,7 +127,7 @@ const suite: BenchSuite = async () => {
   const measured = jobs.map(({ label, type }) => {
     let y: Float64Array = new Float64Array(0);
     // like the NumPy quantizer: a new float64 array per call
-    const allocating = N / medianSeconds(() => (y = quantizeArray(x, type, { output: 'values' })));
+    const allocating = rates(N, medianTimes(() => (y = quantizeArray(x, type, { output: 'values' }))));
     const sum = checksum(y);
     const sample = x.subarray(0, 200_000);
     const want = quantizeArrayReference(sample, type, { output: 'values' });
@@ -117,30 +135,30 @@ const suite: BenchSuite = async () => {
       if (!Object.is(y[i], want[i])) throw new Error(`fixedQuantizer bench: ${label} differs from the BigInt path at ${i}`);
     }
     const out = new Float64Array(N);
-    const callerOwned = N / medianSeconds(() => quantizeArray(x, type, { output: 'values', out }));
+    const callerOwned = rates(N, medianTimes(() => quantizeArray(x, type, { output: 'values', out })));
     return { label, type, allocating, callerOwned, sum };
   });
-
   // The floor of any call returning a new float64 array: allocate it and write it once. On this class
   // of VM first-touching fresh pages is expensive and Node, unlike NumPy, cannot ask for huge pages.
-  const freshCopy = N / medianSeconds(() => new Float64Array(N).set(x));
-  const allocNote = `a bare new Float64Array(10M) + widening copy runs at ${(freshCopy / 1e6).toFixed(1)} M values/s here`;
+  const fresh = rates(N, medianTimes(() => new Float64Array(N).set(x)));
+  const allocNote = `a bare new Float64Array(10M) + widening copy runs at ${M(fresh.wall)} values/s here (CPU time ${M(fresh.cpu)})`;
 
   const numpy = await runNumpy(x);
   const results: BenchResult[] = [];
+  const ways = (m: (typeof measured)[number]) => [['new array', m.allocating], ['caller-owned out', m.callerOwned]] as const;
   if (typeof numpy === 'string') {
     const copy = new Float64Array(N);
-    const widen = N / medianSeconds(() => copy.set(x));
+    const widen = rates(N, medianTimes(() => copy.set(x)));
     for (const m of measured) {
-      for (const [how, rate] of [['new array', m.allocating], ['caller-owned out', m.callerOwned]] as const) {
+      for (const [how, r] of ways(m)) {
         results.push({
           name: `fixed ${m.label} k=1,i=5,f=10, 10M f32 -> f64 values (${how}), hlsq`,
           unit: 'values/s',
-          value: rate,
+          value: r.wall,
           baselineName: 'Float64Array.set widening copy (numpy rows skipped)',
-          baseline: widen,
-          ratio: rate / widen,
-          note: `numpy rows skipped: ${numpy}${how === 'new array' ? `; ${allocNote}` : ''}`,
+          baseline: widen.wall,
+          ratio: r.wall / widen.wall,
+          note: `numpy rows skipped: ${numpy}; CPU-time rate ${M(r.cpu)}; ${load()}${how === 'new array' ? `; ${allocNote}` : ''}`,
         });
       }
     }
@@ -151,15 +169,17 @@ const suite: BenchSuite = async () => {
     if (np.checksum !== m.sum) {
       throw new Error(`fixedQuantizer bench: ${m.label} checksum hlsq ${m.sum} != numpy ${np.checksum}: not the same job`);
     }
-    for (const [how, rate] of [['new array', m.allocating], ['caller-owned out', m.callerOwned]] as const) {
+    for (const [how, r] of ways(m)) {
       results.push({
         name: `fixed ${m.label} k=1,i=5,f=10, 10M f32 -> f64 values (${how}), hlsq vs numpy`,
         unit: 'values/s',
-        value: rate,
+        value: r.wall,
         baselineName: `numpy ${numpy.numpy} upstream formulation (new array)`,
         baseline: np.values_per_s,
-        ratio: rate / np.values_per_s,
-        note: `checksums equal (${m.sum}); numpy output dtype ${np.dtype}${how === 'new array' ? `; ${allocNote}` : ''}`,
+        ratio: r.wall / np.values_per_s,
+        note:
+          `checksums equal (${m.sum}), numpy dtype ${np.dtype}; CPU-time rates ${M(r.cpu)} vs ${M(np.cpu_values_per_s)} ` +
+          `(ratio ${(r.cpu / np.cpu_values_per_s).toFixed(3)}); ${load()}${how === 'new array' ? `; ${allocNote}` : ''}`,
       });
     }
   }

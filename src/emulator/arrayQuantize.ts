@@ -408,29 +408,43 @@ function kernelBody(type: FixedType): string {
   ].join('\n      ');
 }
 
-function storeStatement(output: KernelOutput, F: number): string {
+/** The store of `r` into element `at` (an index expression). */
+function storeStatement(output: KernelOutput, F: number, at: string): string {
   switch (output) {
     case 'int32':
-      return 'out[i] = r;';
+      return `out[${at}] = r;`;
     case 'values':
       // (E1) exact; `+ 0` turns a -0 (floor/trunc of -0 or of a tiny negative) into +0.
-      return `out[i] = r * ${lit(2 ** -F)} + 0;`;
+      return `out[${at}] = r * ${lit(2 ** -F)} + 0;`;
     case 'words':
       // little-endian 64-bit two's complement: low word by ToInt32, high word by floored division
-      return `out[2 * i] = r; out[2 * i + 1] = Math.floor(r * ${lit(2 ** -32)});`;
+      return `out[2 * (${at})] = r; out[2 * (${at}) + 1] = Math.floor(r * ${lit(2 ** -32)});`;
   }
 }
 
+/** One element, in its own block scope: read, scale, round, handle overflow, store. */
+function elementBlock(type: FixedType, output: KernelOutput, at: string): string {
+  return `{
+      const v = x[${at}];
+      let s = v * ${lit(2 ** type.fracBits)};
+      let r, d;
+      ${kernelBody(type)}
+      ${storeStatement(output, type.fracBits, at)}
+    }`;
+}
+
+/** Elements per iteration of the main loop: V8 does not unroll, and four halve the CPU time per value. */
+const UNROLL = 4;
+
 function generateKernel(type: FixedType, output: KernelOutput): Kernel {
+  const unrolled = Array.from({ length: UNROLL }, (_, k) => elementBlock(type, output, k === 0 ? 'i' : `i + ${k}`));
   const source = `"use strict";
 return function quantize_${type.quant}_${type.overflow}_${output}(x, out, from, to) {
-  for (let i = from; i < to; i++) {
-    const v = x[i];
-    let s = v * ${lit(2 ** type.fracBits)};
-    let r, d;
-    ${kernelBody(type)}
-    ${storeStatement(output, type.fracBits)}
+  let i = from;
+  for (; i + ${UNROLL - 1} < to; i += ${UNROLL}) {
+    ${unrolled.join('\n    ')}
   }
+  for (; i < to; i++) ${elementBlock(type, output, 'i')}
 };`;
   // The source is built only from validated integers and the fixed statements above.
   const make = new Function('rare', 'overflow', source) as (rare: Rare, overflow: Overflow) => Kernel;
@@ -457,7 +471,7 @@ function kernelFor(type: FixedType, input: Float64Array | Float32Array, output: 
 
 /** The generated source of a kernel, for review and for the exactness comments' readers. */
 export function kernelSource(type: FixedType, output: KernelOutput = 'int32'): string {
-  return `/* ${type} -> ${output} */\n${kernelBody(type)}\n${storeStatement(output, type.fracBits)}`;
+  return `/* ${type} -> ${output}, per element */\n${elementBlock(type, output, 'i')}`;
 }
 
 function runKernel(
