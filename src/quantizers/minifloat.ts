@@ -3,7 +3,7 @@
  * `ap_float<m,e,e0>`), upstream's NumPy algorithm with its 1e-7 epsilon and log2 under
  * `{ compat: 'quantizers' }`.
  */
-import { FloatType } from '../emulator/minifloat.js';
+import { FloatType, floatQuantizeArray } from '../emulator/minifloat.js';
 import { QuantizerRangeError } from './errors.js';
 import { rne } from './fixedCompat.js';
 import { isCompat } from './modes.js';
@@ -82,7 +82,9 @@ export function floatQuantizeNp(x: Num, m: Num, e: Num, e0: Num = 0, opts?: QOpt
     for (let n = 0; n < b.size; n++) out[n] = compatMinifloat(rx(n), rm(n), re(n), r0(n), f32);
   } else if (b.ops.slice(1).every((o) => o.data.length === 1)) {
     const t = floatTypeOf(rm(0), re(0), r0(0));
-    for (let n = 0; n < b.size; n++) out[n] = t.quantize(rx(n));
+    const data = b.ops[0]!.data;
+    if ((data instanceof Float64Array || data instanceof Float32Array) && data.length === b.size) floatQuantizeArray(t, data, out);
+    else for (let n = 0; n < b.size; n++) out[n] = t.quantize(rx(n));
   } else {
     for (let n = 0; n < b.size; n++) out[n] = floatTypeOf(rm(n), re(n), r0(n)).quantize(rx(n));
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { FloatType, parseFloatType } from '../../src/emulator/minifloat.js';
+import { FloatType, floatQuantizeArray, parseFloatType } from '../../src/emulator/minifloat.js';
 import { FLOAT_PRESETS, MinifloatFormat, floatPreset, mxQuantize, quantizersFloat } from '../../src/emulator/floatFormats.js';
 import { binade } from '../../src/emulator/floatBits.js';
 
@@ -269,5 +269,30 @@ describe('OCP MX block quantization (§4)', () => {
     expect(Array.from(i8.values)).toEqual([1, -0.015625, 0.5, -127 / 64, 0.515625]); // 32.5/64 ties to even
     expect(i8.codes[1]).toBe(0xff);
     expect(() => mxQuantize([1], { elem: 'e9m9' as 'e4m3' })).toThrow(/elem/);
+  });
+});
+
+describe('floatQuantizeArray (typed-array kernel) = per-element quantize', () => {
+  test('random formats, Float64Array and Float32Array, special values included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 52 }),
+        fc.integer({ min: 0, max: 11 }),
+        fc.integer({ min: -1100, max: 1100 }),
+        fc.array(fc.oneof(fc.double(), fc.double({ min: -1e-300, max: 1e-300 }), fc.integer({ min: -1000, max: 1000 }).map((k) => k / 16)), { minLength: 1, maxLength: 50 }),
+        fc.boolean(),
+        (m, e, e0, xs, f32) => {
+          const t = new FloatType(m, e, e0);
+          if (!t.fitsFloat64) return;
+          const x = f32 ? Float32Array.from(xs) : Float64Array.from(xs);
+          const out = floatQuantizeArray(t, x);
+          x.forEach((v, j) => {
+            const want = t.quantize(v);
+            expect(Number.isNaN(want) ? Number.isNaN(out[j]!) : Object.is(out[j], want)).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 1500 },
+    );
   });
 });
