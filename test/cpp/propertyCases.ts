@@ -166,27 +166,27 @@ function fitsVendor(t: TypeJson): boolean {
 export function makePools(seed: number, scale: number): Pools {
   const n = (k: number): number => Math.max(1, Math.round(k * scale));
   const sample = <T>(arb: fc.Arbitrary<T>, count: number, salt: number): T[] => fc.sample(arb, { seed: seed + salt, numRuns: count });
-  const fromDouble = sample(fixedTypeArb(), n(40), 1);
-  const intFromDouble = sample(intTypeArb(), n(14), 2);
-  const cast = sample(fc.tuple(anyTypeArb(), anyTypeArb()), n(80), 3).filter(
+  const fromDouble = sample(fixedTypeArb(), n(30), 1);
+  const intFromDouble = sample(intTypeArb(), n(10), 2);
+  const cast = sample(fc.tuple(anyTypeArb(), anyTypeArb()), n(50), 3).filter(
     ([s, d]) => !conversionAborts(s, d) && !(s.k === 'fixed' && d.k === 'int' && s.i < 0),
   );
   const fxBin: Pools['fxBin'] = [];
   const fxOps = ['fx_add', 'fx_sub', 'fx_mul', 'fx_div'];
-  sample(fc.tuple(fixedTypeArb(), anyTypeArb(), fixedTypeArb(false), fc.boolean()), n(120), 4).forEach(([a, b, c, withAssign], k) => {
+  sample(fc.tuple(fixedTypeArb(), anyTypeArb(), fixedTypeArb(false), fc.boolean()), n(80), 4).forEach(([a, b, c, withAssign], k) => {
     const op = fxOps[k % 4]!;
     const r = rtypeOf(op, a, b);
     if (!fitsVendor(r)) return;
     const assign = withAssign && !conversionAborts(r, c) ? c : undefined;
     fxBin.push({ op, a, b, assign, compound: !conversionAborts(r, a) });
   });
-  const fxCmp = sample(fc.tuple(fixedTypeArb(), anyTypeArb()), n(30), 5).filter(
+  const fxCmp = sample(fc.tuple(fixedTypeArb(), anyTypeArb()), n(20), 5).filter(
     ([a, b]) => Math.abs(fb(a) - fb(b)) + Math.max(a.w, b.w) + 1 <= MAX_FIXED_W,
   );
-  const fxUnary = sample(fixedTypeArb(), n(40), 6);
+  const fxUnary = sample(fixedTypeArb(), n(25), 6);
   const intOps = ['int_add', 'int_sub', 'int_mul', 'int_div', 'int_mod', 'int_and', 'int_or', 'int_xor', 'int_shl', 'int_shr', 'int_cmp'];
-  const intBin = sample(fc.tuple(intTypeArb(), intTypeArb()), n(132), 7).map(([a, b], k) => ({ op: intOps[k % intOps.length]!, a, b }));
-  const intUnary = sample(intTypeArb(), n(30), 8);
+  const intBin = sample(fc.tuple(intTypeArb(), intTypeArb()), n(88), 7).map(([a, b], k) => ({ op: intOps[k % intOps.length]!, a, b }));
+  const intUnary = sample(intTypeArb(), n(20), 8);
   return { fromDouble, intFromDouble, cast, fxBin, fxCmp, fxUnary, intBin, intUnary };
 }
 
