@@ -116,6 +116,11 @@ export function fastDomain(type: FixedType): boolean {
  *   0). It is exact whenever W <= 53 and W - 1024 <= F <= 1074, which covers every usual type.
  *   This rounding is hlsq's, not the vendor's `to_double()` (whose exponent wraps outside the normal
  *   range, spec §4.1).
+ *
+ * `out` may be x itself (values output into the input Float64Array): each element is read before it is
+ * written. For large arrays pass `out`: on Linux a fresh 80 MB result costs a page fault per 4 KiB page
+ * on first touch, which can cost more than the quantization (NumPy asks the kernel for huge pages; a Node
+ * process gets them from glibc with GLIBC_TUNABLES=glibc.malloc.hugetlb=1).
  */
 export function quantizeArray(x: ArrayQuantizeInput, type: FixedType, opts?: QuantizeCodesOptions): CodeArray;
 export function quantizeArray(x: ArrayQuantizeInput, type: FixedType, opts: QuantizeValuesOptions): Float64Array;

@@ -246,6 +246,11 @@ describe('output containers and the values rule', () => {
     const r = quantizeArray(new Float64Array([-0, -0.01, 1e-320]), t, { output: 'values', out });
     expect(r).toBe(out);
     expect(Array.from(out).map((v) => Object.is(v, 0))).toEqual([true, true, true]);
+    // in place: the values written over the input they come from
+    const xs = new Float64Array([0.30001, -7.77, 100, -0]);
+    const want = quantizeArrayReference(xs, t, { output: 'values' });
+    expect(quantizeArray(xs, t, { output: 'values', out: xs })).toBe(xs);
+    expect(xs).toEqual(want);
     const codes = new BigInt64Array(2);
     expect(quantizeArray([-1.5, 2.25], new FixedType(40, 20, true), { out: codes })).toBe(codes);
     expect(Array.from(codes)).toEqual([-3n * 2n ** 19n, 9n * 2n ** 18n]);
