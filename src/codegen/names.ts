@@ -16,12 +16,10 @@ const CPP_KEYWORDS = new Set(
 
 /** A C++ identifier for `name`: invalid characters become `_`, a leading digit gets `l_`. */
 export function sanitize(name: string): string {
-  let s = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/_+/g, '_');
-  if (s === '' || s === '_') s = 'layer';
-  if (/^[0-9]/.test(s)) s = `l_${s}`;
-  // identifiers with a double underscore or a leading underscore + capital are reserved
-  s = s.replace(/^_+/, '');
+  // identifiers with a leading underscore may be reserved: drop it
+  let s = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/_+/g, '_').replace(/^_+/, '');
   if (s === '') s = 'layer';
+  if (/^[0-9]/.test(s)) s = `l_${s}`;
   if (CPP_KEYWORDS.has(s)) s = `${s}_`;
   return s;
 }

@@ -1,0 +1,252 @@
+/**
+ * A property generator of random models (format v1) for the codegen tests: several independent chains
+ * (one input and one output each) in one model, so one g++ run checks many random layers. Types are
+ * random: widths 2 to 40 bits, every quantization and overflow mode on result types, including narrow
+ * WRAP types that overflow on purpose. Accumulators are left to precision inference (AP_WRAP, exact).
+ */
+import { FixedType, OVERFLOW_MODES, QUANT_MODES, type OverflowMode, type QuantMode } from '../../src/emulator/types.js';
+import { SplitMix64 } from '../../src/codegen/random.js';
+
+type Json = Record<string, unknown>;
+
+export class ModelGen {
+  readonly rng: SplitMix64;
+  private readonly inputs: Json[] = [];
+  private readonly layers: Json[] = [];
+  private readonly outputs: string[] = [];
+  private n = 0;
+
+  constructor(seed: number) {
+    this.rng = new SplitMix64(BigInt(seed));
+  }
+
+  int(lo: number, hi: number): number {
+    return this.rng.int(lo, hi);
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[this.int(0, xs.length - 1)]!;
+  }
+  chance(p: number): boolean {
+    return this.rng.unit() < p;
+  }
+
+  /** A random fixed type; `maxW` caps the width. */
+  type(opts: { minW?: number; maxW?: number; signed?: boolean; modes?: boolean; intRange?: [number, number] } = {}): FixedType {
+    const W = this.int(opts.minW ?? 2, opts.maxW ?? 16);
+    const signed = opts.signed ?? this.chance(0.7);
+    const [ilo, ihi] = opts.intRange ?? [-2, W + 2];
+    const I = this.int(ilo, ihi);
+    if (!opts.modes) return new FixedType(W, I, signed);
+    const q = this.pick(QUANT_MODES) as QuantMode;
+    let o = this.pick(OVERFLOW_MODES) as OverflowMode;
+    if (!signed && o === 'AP_WRAP_SM') o = 'AP_WRAP';
+    const N = (o === 'AP_WRAP' || o === 'AP_WRAP_SM') && this.chance(0.2) ? this.int(1, Math.min(W, 3)) : 0;
+    return new FixedType(W, I, signed, q, o, N);
+  }
+
+  /** A result type around a value range of roughly 2^mag: sometimes narrow on purpose (overflow). */
+  resultType(mag: number, maxW = 40): FixedType {
+    const W = this.int(2, Math.min(maxW, 40));
+    const signed = this.chance(0.75);
+    const I = Math.max(Math.min(mag + this.int(-3, 2), W + 4), -4);
+    return this.typeWith(W, I, signed);
+  }
+
+  typeWith(W: number, I: number, signed: boolean): FixedType {
+    const q = this.pick(QUANT_MODES) as QuantMode;
+    let o = this.pick(OVERFLOW_MODES) as OverflowMode;
+    if (!signed && o === 'AP_WRAP_SM') o = 'AP_WRAP';
+    const N = (o === 'AP_WRAP' || o === 'AP_WRAP_SM') && this.chance(0.2) ? this.int(1, Math.min(W, 3)) : 0;
+    return new FixedType(W, I, signed, q, o, N);
+  }
+
+  codes(t: FixedType, n: number, sparsity = 0.1): string[] {
+    const out: string[] = [];
+    for (let k = 0; k < n; k++) {
+      const c = this.chance(sparsity) ? 0n : t.minRaw + this.rng.below(t.maxRaw - t.minRaw + 1n);
+      out.push(c.toString());
+    }
+    return out;
+  }
+
+  constant(shape: number[], t: FixedType, sparsity = 0.1): Json {
+    return { shape, type: t.toString(), codes: this.codes(t, shape.reduce((a, b) => a * b, 1), sparsity) };
+  }
+
+  name(prefix: string): string {
+    return `${prefix}_${++this.n}`;
+  }
+
+  input(shape: number[], t: FixedType): string {
+    const name = this.name('in');
+    this.inputs.push({ name, shape, type: t.toString() });
+    return name;
+  }
+
+  layer(kind: string, inputs: string[], fields: Json): string {
+    const name = this.name(kind.toLowerCase());
+    this.layers.push({ name, kind, inputs, ...fields });
+    return name;
+  }
+
+  output(name: string): void {
+    this.outputs.push(name);
+  }
+
+  model(name: string): Json {
+    return { format: 'hlsq-model', version: 1, name, inputs: this.inputs, layers: this.layers, outputs: this.outputs };
+  }
+
+  // ---- building blocks -------------------------------------------------------------------------
+
+  /** A Dense layer on the last axis with random weights and bias and a random (maybe narrow) result. */
+  dense(x: string, nIn: number, nOut: number, mag: number): string {
+    const w = this.type({ minW: 2, maxW: 8, signed: true, intRange: [-1, 3] });
+    const b = this.type({ minW: 2, maxW: 10, signed: this.chance(0.8), intRange: [-1, 4] });
+    const fields: Json = { weights: this.constant([nIn, nOut], w), result: this.resultType(mag + 2).toString() };
+    if (this.chance(0.8)) fields.bias = this.constant([nOut], b);
+    return this.layer('Dense', [x], fields);
+  }
+
+  activation(x: string, channels: number, mag: number): string {
+    const kind = this.pick(['ReLU', 'ReLU', 'ReLUmax', 'LeakyReLU', 'PReLU', 'Quant', 'BatchNorm', 'Rescale']);
+    const r = this.resultType(mag).toString();
+    switch (kind) {
+      case 'ReLU':
+        return this.layer('ReLU', [x], { result: r });
+      case 'ReLUmax': {
+        const m = this.type({ minW: 3, maxW: 10, signed: false, intRange: [1, 4] });
+        return this.layer('ReLU', [x], { result: r, max: { shape: [], type: m.toString(), codes: this.codes(m, 1, 0) } });
+      }
+      case 'LeakyReLU':
+        return this.layer('LeakyReLU', [x], { result: r, alpha: this.constant([], this.type({ minW: 2, maxW: 8, intRange: [-1, 1] }), 0) });
+      case 'PReLU':
+        return this.layer('LeakyReLU', [x], { result: r, alpha: this.constant([channels], this.type({ minW: 2, maxW: 8, intRange: [-1, 1] })) });
+      case 'Quant':
+        return this.layer('Quant', [x], { result: r });
+      case 'BatchNorm': {
+        const per = this.chance(0.5) ? [channels] : [];
+        return this.layer('BatchNorm', [x], {
+          result: r,
+          scale: this.constant(per, this.type({ minW: 2, maxW: 10, intRange: [-1, 3] })),
+          shift: this.constant(per, this.type({ minW: 2, maxW: 10, intRange: [-1, 4] })),
+        });
+      }
+      default: {
+        const m = this.type({ minW: 3, maxW: 12, signed: this.chance(0.5) });
+        const mInt = new FixedType(m.width, m.width, m.signed);
+        const per = this.chance(0.5) ? [channels] : [];
+        return this.layer('Rescale', [x], { result: r, multiplier: this.constant(per, mInt), shift: this.int(0, 8) });
+      }
+    }
+  }
+
+  /** Quantize to a small table input (<= 10 bits) then a table layer. */
+  table(x: string, mag: number): string {
+    const q = this.layer('Quant', [x], { result: this.typeWith(this.int(2, 10), this.int(Math.max(mag - 2, -1), mag + 2), this.chance(0.6)).toString() });
+    const kind = this.pick(['Sigmoid', 'Tanh', 'Softmax']);
+    if (kind === 'Softmax') {
+      return this.layer('Softmax', [q], this.chance(0.5) ? { invTableBits: this.int(6, 12) } : {});
+    }
+    return this.layer(kind, [q], this.chance(0.5) ? { result: this.typeWith(this.int(4, 20), this.int(0, 3), kind === 'Tanh' || this.chance(0.3)).toString() } : {});
+  }
+}
+
+/** One chain of random layers from a new input to a new output. */
+export function addChain(g: ModelGen, kind: 'dense' | 'conv1d' | 'conv2d' | 'merge'): void {
+  const inType = g.type({ minW: 2, maxW: 16, modes: true, intRange: [-1, 6] });
+  const mag = inType.intBits;
+  if (kind === 'dense') {
+    const n = g.int(1, 12);
+    let x = g.input([n], inType);
+    const h = g.int(1, 10);
+    x = g.dense(x, n, h, mag + 3);
+    x = g.activation(x, h, mag + 3);
+    const o = g.int(1, 6);
+    x = g.dense(x, h, o, mag + 4);
+    if (g.chance(0.6)) x = g.table(x, 3);
+    g.output(x);
+    return;
+  }
+  if (kind === 'conv1d') {
+    const L = g.int(3, 10);
+    const C = g.int(1, 3);
+    let x = g.input([L, C], inType);
+    const K = g.int(1, Math.min(3, L));
+    const F = g.int(1, 4);
+    const padding = g.pick(['valid', 'same']);
+    const stride = g.int(1, 2);
+    x = g.layer('Conv1D', [x], {
+      weights: g.constant([K, C, F], g.type({ minW: 2, maxW: 8, signed: true, intRange: [-1, 2] })),
+      ...(g.chance(0.7) ? { bias: g.constant([F], g.type({ minW: 2, maxW: 8, intRange: [0, 3] })) } : {}),
+      stride,
+      padding,
+      result: g.resultType(mag + 3).toString(),
+    });
+    x = g.activation(x, F, mag + 3);
+    const Lout = padding === 'same' ? Math.ceil(L / stride) : Math.floor((L - K) / stride) + 1;
+    let len = Lout;
+    if (Lout >= 2) {
+      const pool = g.int(2, Math.min(3, Lout));
+      if (g.chance(0.5)) {
+        const pad = g.pick(['valid', 'same']);
+        x = g.layer('MaxPool1D', [x], { poolSize: pool, padding: pad, ...(g.chance(0.5) ? { result: g.resultType(mag + 3).toString() } : {}) });
+        len = pad === 'same' ? Math.ceil(Lout / pool) : Math.floor((Lout - pool) / pool) + 1;
+      } else {
+        x = g.layer('AvgPool1D', [x], { poolSize: pool, result: g.resultType(mag + 3).toString() });
+        len = Math.floor((Lout - pool) / pool) + 1;
+      }
+    }
+    x = g.layer('Flatten', [x], {});
+    x = g.dense(x, len * F, g.int(1, 4), mag + 5);
+    g.output(x);
+    return;
+  }
+  if (kind === 'conv2d') {
+    const H = g.int(2, 6);
+    const W = g.int(2, 6);
+    const C = g.int(1, 2);
+    let x = g.input([H, W, C], inType);
+    const kh = g.int(1, Math.min(3, H));
+    const kw = g.int(1, Math.min(3, W));
+    const F = g.int(1, 3);
+    const padding = g.pick(['valid', 'same']);
+    const sh = g.int(1, 2);
+    const sw = g.int(1, 2);
+    x = g.layer('Conv2D', [x], {
+      weights: g.constant([kh, kw, C, F], g.type({ minW: 2, maxW: 6, signed: true, intRange: [-1, 2] })),
+      ...(g.chance(0.7) ? { bias: g.constant([F], g.type({ minW: 2, maxW: 8, intRange: [0, 3] })) } : {}),
+      strides: [sh, sw],
+      padding,
+      result: g.resultType(mag + 3).toString(),
+    });
+    x = g.activation(x, F, mag + 3);
+    const kind2 = g.pick(['max', 'avg', 'gavg', 'gmax']);
+    const oh = padding === 'same' ? Math.ceil(H / sh) : Math.floor((H - kh) / sh) + 1;
+    const ow = padding === 'same' ? Math.ceil(W / sw) : Math.floor((W - kw) / sw) + 1;
+    if (kind2 === 'gavg') x = g.layer('GlobalAveragePool', [x], { result: g.resultType(mag + 3).toString() });
+    else if (kind2 === 'gmax') x = g.layer('GlobalMaxPool', [x], {});
+    else if (oh >= 2 && ow >= 2) {
+      if (kind2 === 'max') x = g.layer('MaxPool2D', [x], { poolSize: [2, 2], padding: g.pick(['valid', 'same']) });
+      else x = g.layer('AvgPool2D', [x], { poolSize: [g.int(1, 2), g.int(1, 2)], result: g.resultType(mag + 3).toString() });
+    }
+    x = g.layer('Flatten', [x], {});
+    g.output(x);
+    return;
+  }
+  // merge: two branches from one input, combined, then re-quantized
+  const n = g.int(1, 8);
+  const x = g.input([n], inType);
+  const a = g.dense(x, n, 4, mag + 3);
+  const b = g.dense(x, n, 4, mag + 3);
+  const op = g.pick(['Add', 'Subtract', 'Multiply', 'Concatenate']);
+  let y = g.layer(op, [a, b], { result: g.resultType(mag + 5).toString() });
+  if (op === 'Concatenate') y = g.layer('Quant', [y], { result: g.resultType(mag + 4).toString() });
+  g.output(y);
+}
+
+export function randomModel(seed: number, chains: number): Json {
+  const g = new ModelGen(seed);
+  for (let k = 0; k < chains; k++) addChain(g, g.pick(['dense', 'conv1d', 'conv2d', 'merge'] as const));
+  return g.model(`random_${seed}`);
+}
