@@ -90,12 +90,9 @@ function fixedDivide(a: ApValue, b: ApValue, notes?: number[]): ApValue {
   const wd = Math.max(a.type.width + Math.max(f2, 0) + (s2 && !s1 ? 1 : 0), b.type.width + (s1 && !s2 ? 1 : 0));
   const signed = s1 || s2;
   const d = signed ? vendorSignedDivide(x, y, wd) : vendorUnsignedDivide(x, y, wd);
-  if (d.addBack && d.quotient !== (signed ? truncDiv(x, y) : x / y)) note(notes, 11);
+  // BigInt division truncates toward zero like C: the quotient without quirk #11
+  if (d.addBack && d.quotient !== x / y) note(notes, 11);
   return ApValue.fromRaw(rt, divisionQuotientWrap(d.quotient, wd, signed, notes));
-}
-
-function truncDiv(x: bigint, y: bigint): bigint {
-  return x / y; // BigInt division truncates toward zero, like C
 }
 
 /** The Wd-bit operands of an ap_int division or remainder, as the headers build them. */
@@ -126,8 +123,9 @@ function intDivide(a: ApValue, b: ApValue, notes?: number[]): ApValue {
   const anySigned = a.type.signed || b.type.signed;
   const div = anySigned && d.signed ? vendorSignedDivide(d.x, d.y, d.width) : vendorUnsignedDivide(d.x, d.y, d.width);
   const raw = wrap(div.quotient, rt.width, rt.signed);
-  if (raw !== wrap(d.x / d.y, rt.width, rt.signed)) note(notes, 11);
-  if (raw !== wrap(a.raw / b.raw, rt.width, rt.signed)) note(notes, 10);
+  const reinterpreted = wrap(d.x / d.y, rt.width, rt.signed); // the same without quirk #11
+  if (raw !== reinterpreted) note(notes, 11);
+  if (reinterpreted !== wrap(a.raw / b.raw, rt.width, rt.signed)) note(notes, 10);
   return ApValue.fromRaw(rt, raw);
 }
 
