@@ -129,7 +129,7 @@ export function codeToDecimal(code: bigint, frac: number): string {
   if (rest === 0n) return `${neg ? '-' : ''}${ip}`;
   // rest / 2^frac has exactly `frac` decimal digits: rest·5^frac / 10^frac.
   let digits = (rest * 5n ** BigInt(frac)).toString().padStart(frac, '0').replace(/0+$/, '');
-  if (digits.length > 12) {
+  if (digits.length > 24) {
     // Long expansions are shortened for display only; the value itself is exact elsewhere.
     const approx = Number(code) / 2 ** frac;
     return approx.toPrecision(12).replace(/\.?0+$/, '');

@@ -12,3 +12,4 @@ export * from './reference.js';
 export * from './fastcast.js';
 export * from './infer.js';
 export * from './quanto.js';
+export * from './report.js';

@@ -191,5 +191,21 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 export function saveModel(model: Model, path: string, options: SaveOptions = {}): void {
   const { json, binary } = serializeModel(model, options);
   if (binary && options.sidecar) writeFileAtomic(join(dirname(path), options.sidecar.file), binary);
-  writeFileAtomic(path, JSON.stringify(json, null, 2) + '\n');
+  writeFileAtomic(path, formatJson(json) + '\n');
+}
+
+/** JSON with two-space indentation, but arrays of numbers and strings (codes, shapes) on one line. */
+export function formatJson(value: unknown, indent = ''): string {
+  if (Array.isArray(value)) {
+    if (value.every((v) => v === null || typeof v !== 'object')) return `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
+    const inner = indent + '  ';
+    return `[\n${value.map((v) => inner + formatJson(v, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return '{}';
+    const inner = indent + '  ';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${formatJson(v, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value);
 }
