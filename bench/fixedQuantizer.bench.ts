@@ -107,7 +107,12 @@ async function runNumpy(x: Float32Array): Promise<NumpyReport | string> {
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
     const r = await execa('python3', [script, data, String(TIMED_RUNS)], { env, extendEnv: false, reject: false, timeout: 600_000 });
-    if (r.exitCode !== 0) return `python3 with numpy unavailable or failed (${r.failed ? r.shortMessage : ''} ${r.stderr.split('\n').slice(-1)[0] ?? ''})`.trim();
+    if (r.exitCode !== 0 || r.failed) {
+      if ((r as { code?: string }).code === 'ENOENT') return 'python3 not found';
+      if (/No module named .?numpy/.test(r.stderr)) return 'python3 has no numpy';
+      const last = r.stderr.trim().split('\n').slice(-1)[0] ?? '';
+      return `python3 numpy_fixed.py failed (exit ${r.exitCode ?? '?'}): ${last || (r.shortMessage ?? '').split('\n')[0]}`;
+    }
     return JSON.parse(r.stdout) as NumpyReport;
   } catch (e) {
     return `python3 with numpy unavailable: ${(e as Error).message.split('\n')[0]}`;
