@@ -80,12 +80,32 @@ export interface FixedPointQuantizer {
   vjp(x: Num, k: Num, i: Num, f: Num, dy: Num, training?: boolean): FixedVjp;
 }
 
-/** Upstream `get_fixed_quantizer`: the differentiable quantizer object. */
-export function getFixedQuantizer(roundMode = 'TRN', overflowMode = 'WRAP', opts?: QOpts): FixedPointQuantizer {
+export interface DifferentiableOpts extends QOpts {
+  /** Opt-in stochastic rounding for S_ modes in training, from hlsq's own seeded generator (spec §10). */
+  stochastic?: { seed: number };
+}
+
+/**
+ * Upstream `get_fixed_quantizer`: the differentiable quantizer object.
+ *
+ * Stochastic rounding (spec §10): upstream v1.0.0 - v1.1.0 trained S_RND / S_RND_CONV with
+ * floor(x·2^f + u), u ~ U[0,1); since v1.2.0 they silently are the deterministic RND / RND_CONV. hlsq
+ * defaults to the current upstream behaviour and keeps the unbiased v1.1.0 rounding real when asked:
+ * in training, with an S_ mode and a SeedGenerator (passed per call as `seedGen`, or created once from
+ * `{ stochastic: { seed } }`). Reproducible for a given seed; inference is never stochastic. The sum
+ * x·2^f + u is never formed in floating point (see stochasticFloor); x·2^f itself is a float64 product.
+ */
+export function getFixedQuantizer(roundMode = 'TRN', overflowMode = 'WRAP', opts?: DifferentiableOpts): FixedPointQuantizer {
   const spec = fixedSpec(roundMode, overflowMode, opts);
+  let ownGen: SeedGenerator | undefined;
+  if (opts?.stochastic !== undefined) {
+    if (!spec.stochastic) throw new QuantizerRangeError('stochastic', opts.stochastic, `an S_ rounding mode (got ${roundMode})`);
+    if (spec.compat) throw new QuantizerRangeError('stochastic', opts.stochastic, "no stochastic option with compat: 'quantizers' (not part of upstream)");
+    ownGen = new SeedGenerator(opts.stochastic.seed);
+  }
   const call = (x: Num, k: Num, i: Num, f: Num, training = false, seedGen?: SeedGenerator): Result => {
     if (!training) return fixedQuantizeWith(spec, x, k, i, f);
-    return trainingForward(spec, x, k, i, f, seedGen);
+    return trainingForward(spec, x, k, i, f, seedGen ?? ownGen);
   };
   const round = (x: Num, f: Num, stochastic = false, seedGen?: SeedGenerator): Result => {
     if (stochastic && !(seedGen instanceof SeedGenerator)) {

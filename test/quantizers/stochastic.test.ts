@@ -87,3 +87,17 @@ describe('S_RND / S_RND_CONV in the quantizer', () => {
     expect(r.every((v) => v === 0.25 || v === 0.5)).toBe(true);
   });
 });
+
+describe('{ stochastic: { seed } } option', () => {
+  test('same seed, same training results; inference unchanged; rejected without S_ or with compat', () => {
+    const a = getFixedQuantizer('S_RND', 'SAT', { stochastic: { seed: 5 } });
+    const b = getFixedQuantizer('S_RND', 'SAT', { stochastic: { seed: 5 } });
+    const x = new Float64Array(1000).fill(0.1);
+    const ya = a(x, 1, 3, 2, true) as Float64Array;
+    expect(ya).toEqual(b(x, 1, 3, 2, true));
+    expect(new Set(ya).size).toBe(2);
+    expect(a(0.1, 1, 3, 2)).toBe(0);
+    expect(() => getFixedQuantizer('RND', 'SAT', { stochastic: { seed: 1 } })).toThrow(/S_ rounding/);
+    expect(() => getFixedQuantizer('S_RND', 'SAT', { compat: 'quantizers', stochastic: { seed: 1 } })).toThrow(/compat/);
+  });
+});
