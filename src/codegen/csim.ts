@@ -31,8 +31,18 @@ export interface Toolchain {
   readonly major: number;
 }
 
-/** hlsq's package root (two levels above this file in both src/ and dist/). */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** hlsq's package root: the nearest folder above this file with templates/hls (src/, dist/ or a bench build). */
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(join(dir, 'templates', 'hls')) && existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(start, '..', '..');
+    dir = up;
+  }
+}
 
 export const DEFAULT_AP_INCLUDE = join(PACKAGE_ROOT, 'cpp_reference', 'include');
 
