@@ -13,3 +13,4 @@ export * from './fastcast.js';
 export * from './infer.js';
 export * from './quanto.js';
 export * from './report.js';
+export * from './arrays.js';

@@ -6,6 +6,8 @@ import { register as registerImport } from './import.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerVectors } from './vectors.js';
 import { register as registerQuantizers } from './quantizers.js';
+import { register as registerRun } from './run.js';
+import { register as registerReport } from './report.js';
 
 /**
  * Every command registers itself here, in the order `hlsq --help` lists them. Each command file exports
@@ -16,6 +18,8 @@ export function registerAll(program: Command): void {
   registerVectors(program);
   registerQuantizers(program);
   registerImport(program);
+  registerRun(program);
+  registerReport(program);
   registerBuild(program);
   registerGolden(program);
   registerCsim(program);
