@@ -60,7 +60,7 @@
  */
 import { fixedFromDouble } from './convert.js';
 import { InvalidArgumentError } from './errors.js';
-import type { FixedType, OverflowMode, QuantMode } from './types.js';
+import { FixedType, type OverflowMode, type QuantMode } from './types.js';
 
 /** The container of raw codes for a type: int32 where every code fits, 64-bit words, else bigint[]. */
 export type CodeArrayKind = 'int32' | 'int64' | 'uint64' | 'bigint';
@@ -131,6 +131,7 @@ export function quantizeArray(
   opts: QuantizeArrayOptions = {},
 ): CodeArray | Float64Array {
   const input = checkInput(x);
+  checkType(type);
   const output = opts.output ?? 'codes';
   if (output !== 'codes' && output !== 'values') {
     throw new InvalidArgumentError('output', output, "'codes' or 'values'");
@@ -168,6 +169,7 @@ export function quantizeArrayReference(
   opts: QuantizeArrayOptions = {},
 ): CodeArray | Float64Array {
   const input = checkInput(x);
+  checkType(type);
   const n = input.length;
   if (opts.output === 'values') {
     const out = opts.out === undefined ? new Float64Array(n) : checkOut(opts.out, 'values', n);
@@ -192,6 +194,12 @@ function checkInput(x: ArrayQuantizeInput): Float64Array | Float32Array {
     return copy;
   }
   throw new InvalidArgumentError('x', describe(x), 'a Float64Array, a Float32Array or an array of numbers');
+}
+
+function checkType(type: unknown): void {
+  if (!(type instanceof FixedType)) {
+    throw new InvalidArgumentError('type', describe(type), 'a FixedType (ap_fixed<...> or ap_ufixed<...>)');
+  }
 }
 
 function checkOut(out: unknown, kind: CodeArrayKind | 'values', n: number): CodeArray | Float64Array {

@@ -16,7 +16,7 @@ import {
 } from '../../src/emulator/arrayQuantize.js';
 import { fixedFromDouble } from '../../src/emulator/convert.js';
 import { InvalidArgumentError } from '../../src/emulator/errors.js';
-import { FixedType, OVERFLOW_MODES, QUANT_MODES, parseFixedType } from '../../src/emulator/types.js';
+import { FixedType, OVERFLOW_MODES, QUANT_MODES, parseFixedType, parseType } from '../../src/emulator/types.js';
 
 const runs = Number(process.env.HLSQ_PROPERTY_RUNS ?? 1500);
 
@@ -288,5 +288,6 @@ describe('output containers and the values rule', () => {
     expect(() => quantizeArray([1], t, { out: new Float64Array(1) as unknown as Int32Array })).toThrow(/out/);
     expect(() => quantizeArray([1, 2], t, { out: new Int32Array(1) })).toThrow(/out.length/);
     expect(() => quantizeArray([1], t, { output: 'bits' as 'values' })).toThrow(/output/);
+    expect(() => quantizeArray([1], parseType('ap_int<8>') as unknown as FixedType)).toThrow(/type/);
   });
 });
