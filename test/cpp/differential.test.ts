@@ -5,6 +5,7 @@
  *
  *   HLSQ_PROPERTY_RUNS=N    number of cases (default 20000)
  *   HLSQ_PROPERTY_SEED=S    replay a run (the seed is printed on failure)
+ *   HLSQ_PROPERTY_POOL=x    type-pool scale (default sqrt(N/20000), at least 0.25)
  *
  * All cases go through one batch (a few compiled units) first. A disagreement is then replayed through
  * fast-check with the same seed and its run index, which shrinks it case by case (each candidate is one
@@ -61,7 +62,9 @@ describe.skipIf(!existsSync(EVALUATOR))('emulator vs C++ reference (differential
   it(`agrees on ${RUNS} random cases (seed ${SEED})`, async () => {
     const { evaluateRecord, firstMismatch } = await import('../../src/emulator/vectors/evaluate.js');
     // Pools scale with the square root of the run count: more cases per type and more types.
-    const pools = makePools(SEED, Math.max(0.25, Math.sqrt(RUNS / 20000)));
+    // HLSQ_PROPERTY_POOL=x sets that scale directly (e.g. 1 to reuse a 20000-case run's compiled units).
+    const scale = process.env.HLSQ_PROPERTY_POOL ? Number(process.env.HLSQ_PROPERTY_POOL) : Math.max(0.25, Math.sqrt(RUNS / 20000));
+    const pools = makePools(SEED, scale);
     const arb = caseArb(pools);
 
     // Chunks bound the memory of big runs. Every chunk also carries one record of each type
