@@ -24,12 +24,3 @@ export function toHexBits(raw: bigint, width: number): string {
 export function fromHexBits(hex: string, width: number, signed: boolean): bigint {
   return wrap(BigInt('0x' + (hex.length ? hex : '0')), width, signed);
 }
-
-/** Floor division by 2^d (d >= 0), the arithmetic shift the vendor uses. */
-export function shiftRightFloor(v: bigint, d: number): bigint {
-  return v >> BigInt(d);
-}
-
-export function shiftLeft(v: bigint, d: number): bigint {
-  return d >= 0 ? v << BigInt(d) : v >> BigInt(-d);
-}

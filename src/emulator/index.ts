@@ -13,3 +13,8 @@ export * from './format.js';
 export * from './literal.js';
 export * from './readout.js';
 export * from './access.js';
+export * from './resultType.js';
+export * from './arithmetic.js';
+export * from './compare.js';
+export * from './shift.js';
+export * from './inspect.js';
