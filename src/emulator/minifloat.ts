@@ -89,6 +89,34 @@ export class FloatType {
   }
 
   /**
+   * The code of the quantized value: sign | exponent field | fraction, field 0 = subnormals and zero,
+   * field = binade - emin + 1 otherwise (IEEE-style with bias = max(2^(e-1),1) - e0). NaN has no code.
+   */
+  encode(x: number): number {
+    if (Number.isNaN(x)) throw new InvalidArgumentError('x', x, `a number with a code in ${this} (the format has no NaN)`);
+    if (this.width > 53) throw new InvalidArgumentError('ap_float', this.toString(), 'a format of at most 53 bits for number codes');
+    const y = this.quantize(x);
+    const sign = y < 0 || Object.is(y, -0) ? 2 ** (this.width - 1) : 0;
+    const a = Math.abs(y);
+    if (a === 0) return sign;
+    const eb = binade(a);
+    if (eb < this.emin) return sign + ldexp(a, this.m - this.emin);
+    return sign + (eb - this.emin + 1) * 2 ** this.m + (ldexp(a, this.m - eb) - 2 ** this.m);
+  }
+
+  decode(code: number): number {
+    if (this.width > 53 || !Number.isInteger(code) || code < 0 || code >= 2 ** this.width) {
+      throw new InvalidArgumentError('code', code, `an integer from 0 to 2^${this.width} - 1 (${this})`);
+    }
+    const body = code % 2 ** (this.width - 1);
+    const neg = code >= 2 ** (this.width - 1);
+    const field = Math.floor(body / 2 ** this.m);
+    const frac = body % 2 ** this.m;
+    const v = field === 0 ? ldexp(frac, this.emin - this.m) : ldexp(2 ** this.m + frac, this.emin + field - 1 - this.m);
+    return neg ? -v : v;
+  }
+
+  /**
    * [mantissa, exponent] of the exact quantized value (quantizers.md §4.5, exact mode): normals give the
    * binade after any carry and a mantissa in [1, 2); subnormals and zero give emin.
    */

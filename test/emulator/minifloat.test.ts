@@ -296,3 +296,25 @@ describe('floatQuantizeArray (typed-array kernel) = per-element quantize', () =>
     );
   });
 });
+
+describe('ap_float codes', () => {
+  test('encode/decode round trip over every code; same layout as quantizersFloat', () => {
+    for (const [m, e, e0] of [[3, 4, 0], [2, 0, 3], [0, 3, -2], [4, 2, 5], [1, 1, 0]] as const) {
+      const t = new FloatType(m, e, e0);
+      const q = quantizersFloat(m, e, e0);
+      for (let c = 0; c < 2 ** t.width; c++) {
+        const v = t.decode(c);
+        expect(t.encode(v)).toBe(c);
+        expect(q.decode(c)).toBe(v);
+      }
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: -20, max: 20 }), fc.double({ noNaN: true }), (m, e, e0, x) => {
+        const t = new FloatType(m, e, e0);
+        expect(t.encode(x)).toBe(quantizersFloat(m, e, e0).encode(x));
+        expect(Object.is(t.decode(t.encode(x)), t.quantize(x))).toBe(true);
+      }),
+    );
+    expect(() => new FloatType(3, 4).encode(NaN)).toThrow(/no NaN/);
+  });
+});

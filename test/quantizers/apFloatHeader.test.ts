@@ -22,6 +22,7 @@ const records = gunzipSync(readFileSync(new URL('../golden/quantizers_public.jso
 
 const formats = [...new Set(records.map((r) => `${r.params.m},${r.params.e},${r.params.e0}`))].map((s) => s.split(',').map(Number) as [number, number, number]);
 const formatIndex = new Map(formats.map((f, j) => [f.join(','), j]));
+const types = formats.map(([m, e, e0]) => new FloatType(m, e, e0));
 
 const f64 = new Float64Array(1);
 const u64 = new BigUint64Array(f64.buffer);
@@ -44,7 +45,7 @@ template <int M, int E, int E0> static void run(double x) {
   const bool roundtrip = v.is_nan() || ap_float<M, E, E0>::from_bits(v.bits()).to_double() == y;
   std::uint64_t ob;
   std::memcpy(&ob, &y, 8);
-  std::printf("%016llx %d\\n", static_cast<unsigned long long>(ob), roundtrip ? 1 : 0);
+  std::printf("%016llx %d %llx\\n", static_cast<unsigned long long>(ob), roundtrip ? 1 : 0, static_cast<unsigned long long>(v.bits()));
 }
 typedef void (*fn)(double);
 static const fn table[] = {
@@ -90,11 +91,14 @@ describe.skipIf(!hasGpp)('ap_float.h (g++ -std=c++14 -Wall -Wextra, no warnings)
     expect(out.length).toBe(cases.length);
     const bad: string[] = [];
     out.forEach((line, j) => {
-      const [h, rt] = line.split(' ');
+      const [h, rt, code] = line.split(' ');
       const y = fromBits(h!);
       const c = cases[j]!;
       const ok = Number.isNaN(c.want) ? Number.isNaN(y) : Object.is(y, c.want);
-      if (!ok || rt !== '1') bad.push(`${c.src} ap_float<${formats[c.fi]!.join(',')}>(${c.x}) = ${y}, want ${c.want}, roundtrip ${rt}`);
+      // the header's code layout is the TS one (sign | field | fraction, field 0 = subnormal)
+      const t = types[c.fi]!;
+      const codeOk = Number.isNaN(c.x) || parseInt(code!, 16) === t.encode(c.x);
+      if (!ok || rt !== '1' || !codeOk) bad.push(`${c.src} ap_float<${formats[c.fi]!.join(',')}>(${c.x}) = ${y} code ${code}, want ${c.want}, roundtrip ${rt}`);
     });
     expect(bad.slice(0, 5)).toEqual([]);
     expect(cases.length).toBeGreaterThan(20000);
