@@ -385,6 +385,31 @@ export const KERNELS: Record<string, Kernel> = {
   Constant,
 };
 
+/** The attributes each op may carry (anything else is refused by name, on every path). */
+const POOL_ATTRS = ['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'storage_order', 'strides', 'count_include_pad'];
+export const KNOWN_ATTRS: Record<string, readonly string[]> = {
+  Quant: ['signed', 'narrow', 'rounding_mode'],
+  IntQuant: ['signed', 'narrow', 'rounding_mode'],
+  BipolarQuant: [],
+  Trunc: ['rounding_mode', 'signed', 'narrow'],
+  FloatQuant: ['has_infinity', 'has_inf', 'has_nan', 'has_subnormal', 'saturation', 'rounding_mode', 'max_val'],
+  Gemm: ['alpha', 'beta', 'transA', 'transB'],
+  Conv: ['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides'],
+  BatchNormalization: ['epsilon', 'momentum', 'training_mode', 'spatial'],
+  Reshape: ['allowzero'],
+  Flatten: ['axis'],
+  Transpose: ['perm'],
+  MaxPool: POOL_ATTRS,
+  AveragePool: POOL_ATTRS,
+  Shape: ['start', 'end'],
+  Gather: ['axis'],
+  Unsqueeze: ['axes'],
+  Squeeze: ['axes'],
+  Concat: ['axis'],
+  Cast: ['to', 'saturate'],
+  Constant: ['value', 'value_float', 'value_int', 'value_floats', 'value_ints'],
+};
+
 export const SUPPORTED_OPS = Object.keys(KERNELS);
 export const SUPPORTED_TEXT = `${SUPPORTED_OPS.join(', ')} (QONNX ops in domains ${QONNX_DOMAINS.join(', ')})`;
 
@@ -398,6 +423,7 @@ export function kernelOf(node: OnnxNode): Kernel {
   if (!k || !domainOk) {
     throw new UnsupportedError(node.name, node.domain ? `${node.domain}.${node.opType}` : node.opType, 'unsupported op', SUPPORTED_TEXT);
   }
+  onlyAttrs(node, KNOWN_ATTRS[node.opType] ?? []);
   return k;
 }
 

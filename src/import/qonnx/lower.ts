@@ -493,7 +493,11 @@ class Lowering {
       const perChannelResult = new Set(result.map(String)).size > 1;
       const resultJson = perChannelResult ? result.map(String) : result[0]!.toString();
       let name: string;
-      if (isIdentity(v.map)) {
+      if (isIdentity(v.map) && !perChannelResult && v.types.length === 1 && v.types[0]!.equals(result[0]!)) {
+        // a cast to the type the codes already have (the input quantizer that defined the input type)
+        this.tensors[node.outputs[0]!] = v.tensor;
+        return v;
+      } else if (isIdentity(v.map)) {
         name = this.emit({ kind: 'Quant', name: this.unique(node.name), inputs: [v.tensor], result: resultJson }, node.outputs[0]);
       } else {
         const scale = idx.map((i) => at(v.map.a, i));
