@@ -24,6 +24,8 @@ export function compareValue(m: ChannelMap, x: bigint, R: Rational): -1 | 0 | 1 
   const u = Q.add(Q.mul(m.a, Q.rat(x)), m.b);
   const rhs = Q.sub(R, m.c);
   if (!m.k) return Q.cmp(u, rhs);
+  // gamma = 0 (a pruned channel): the value is the constant c
+  if (Q.isZero(m.k.g)) return Q.cmp(Q.ZERO, rhs);
   // sign(sqrt(g²/ve)·σu − rhs), σ = sign(g): square both sides when the signs agree.
   const L = Q.sign(m.k.g) < 0 ? Q.neg(u) : u;
   const sl = Q.sign(L);
