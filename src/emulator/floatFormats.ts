@@ -296,18 +296,22 @@ export interface MxOptions {
   elem: MxElement;
   block?: number;
   rounding?: 'even' | 'away';
+  /** For shaped input: the axis along which blocks run (default: the last). */
+  axis?: number;
 }
 
 export interface MxResult {
-  /** One E8M0 code per block (0xFF = NaN scale). */
+  /** One E8M0 code per block (0xFF = NaN scale), shaped like x with the block axis divided by `block`. */
   readonly scales: Uint8Array;
-  /** Element codes (int8: two's-complement bytes). */
+  readonly scaleShape: readonly number[];
+  /** Element codes (int8: two's-complement bytes), in x's order. */
   readonly codes: Uint8Array;
-  /** scale * element, as doubles. */
+  /** scale * element, as doubles, in x's order. */
   readonly values: Float64Array;
   readonly metadata: {
     readonly elem: MxElement;
     readonly block: number;
+    readonly axis: number;
     readonly rounding: 'even' | 'away';
     readonly choices: readonly string[];
   };
@@ -320,55 +324,75 @@ const MX_CHOICES = [
   'all-zero block -> scale code 0x00 (2^-127) and zero elements',
 ] as const;
 
-/** Quantize a flat array in blocks of `block` consecutive elements (the last block may be shorter). */
-export function mxQuantize(x: ArrayLike<number>, opts: MxOptions): MxResult {
+/**
+ * Quantize in blocks of `block` consecutive elements along `axis` (a flat array is one axis; the last
+ * block of a line may be shorter), one shared E8M0 scale per block, single rounding per element.
+ */
+export function mxQuantize(x: ArrayLike<number> | { data: ArrayLike<number>; shape: readonly number[] }, opts: MxOptions): MxResult {
+  const shaped = 'data' in x && Array.isArray((x as { shape?: unknown }).shape);
+  const data: ArrayLike<number> = shaped ? (x as { data: ArrayLike<number> }).data : (x as ArrayLike<number>);
+  const shape: readonly number[] = shaped ? (x as { shape: readonly number[] }).shape : [data.length];
   const block = opts.block ?? 32;
   const rounding = opts.rounding ?? 'even';
   if (!Number.isInteger(block) || block < 1) throw new InvalidArgumentError('block', block, 'a positive integer');
   if (rounding !== 'even' && rounding !== 'away') throw new InvalidArgumentError('rounding', rounding, "'even' or 'away'");
   if (!(opts.elem in MX_EMAX)) throw new InvalidArgumentError('elem', opts.elem, Object.keys(MX_EMAX).join(', '));
-  const n = x.length;
-  const nb = Math.ceil(n / block);
-  const scales = new Uint8Array(nb);
-  const codes = new Uint8Array(n);
-  const values = new Float64Array(n);
+  if (shape.reduce((p, d) => p * d, 1) !== data.length) throw new InvalidArgumentError('shape', shape, `dimensions whose product is ${data.length}`);
+  const nd = shape.length;
+  const axis = opts.axis === undefined ? nd - 1 : opts.axis < 0 ? nd + opts.axis : opts.axis;
+  if (!Number.isInteger(axis) || axis < 0 || axis >= nd) throw new InvalidArgumentError('axis', opts.axis, `an axis of a ${nd}-D array`);
+  const len = shape[axis]!;
+  const inner = shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+  const outer = shape.slice(0, axis).reduce((p, d) => p * d, 1);
+  const nb = Math.ceil(len / block);
+  const scaleShape = shape.map((d, j) => (j === axis ? nb : d));
+  const scales = new Uint8Array(outer * nb * inner);
+  const codes = new Uint8Array(data.length);
+  const values = new Float64Array(data.length);
   const fmt = opts.elem === 'int8' ? null : MX_ELEMENTS[opts.elem].with({ rounding });
-  for (let b = 0; b < nb; b++) {
-    const lo = b * block;
-    const hi = Math.min(n, lo + block);
-    let amax = 0;
-    let bad = false;
-    for (let j = lo; j < hi; j++) {
-      const a = Math.abs(x[j]!);
-      if (!Number.isFinite(a)) bad = true;
-      else if (a > amax) amax = a;
-    }
-    let s = amax === 0 ? -127 : binade(amax) - MX_EMAX[opts.elem];
-    if (s < -127) s = -127;
-    if (bad || s > 127) {
-      scales[b] = 0xff;
-      for (let j = lo; j < hi; j++) {
-        codes[j] = fmt?.nanCode ?? 0;
-        values[j] = NaN;
+  for (let o = 0; o < outer; o++) {
+    for (let b = 0; b < nb; b++) {
+      for (let r = 0; r < inner; r++) {
+        const base = o * len * inner + r;
+        const lo = b * block;
+        const hi = Math.min(len, lo + block);
+        const si = o * nb * inner + b * inner + r;
+        let amax = 0;
+        let bad = false;
+        for (let t = lo; t < hi; t++) {
+          const a = Math.abs(data[base + t * inner]!);
+          if (!Number.isFinite(a)) bad = true;
+          else if (a > amax) amax = a;
+        }
+        let s = amax === 0 ? -127 : binade(amax) - MX_EMAX[opts.elem];
+        if (s < -127) s = -127;
+        if (bad || s > 127) {
+          scales[si] = 0xff;
+          for (let t = lo; t < hi; t++) {
+            codes[base + t * inner] = fmt?.nanCode ?? 0;
+            values[base + t * inner] = NaN;
+          }
+          continue;
+        }
+        scales[si] = s + 127;
+        for (let t = lo; t < hi; t++) {
+          const j = base + t * inner;
+          const v = ldexp(data[j]!, -s);
+          let p: number;
+          if (fmt === null) {
+            let c = roundMagnitude(Math.abs(v) * 64, v < 0, rounding);
+            if (c > 127) c = 127;
+            c = v < 0 ? -c : c;
+            codes[j] = c & 0xff;
+            p = ldexp(c, -6);
+          } else {
+            codes[j] = fmt.encode(v);
+            p = fmt.decode(codes[j]!);
+          }
+          values[j] = ldexp(p, s);
+        }
       }
-      continue;
-    }
-    scales[b] = s + 127;
-    for (let j = lo; j < hi; j++) {
-      const v = ldexp(x[j]!, -s);
-      let p: number;
-      if (fmt === null) {
-        let c = roundMagnitude(Math.abs(v) * 64, v < 0, rounding);
-        if (c > 127) c = 127;
-        c = v < 0 ? -c : c;
-        codes[j] = c & 0xff;
-        p = ldexp(c, -6);
-      } else {
-        codes[j] = fmt.encode(v);
-        p = fmt.decode(codes[j]!);
-      }
-      values[j] = ldexp(p, s);
     }
   }
-  return { scales, codes, values, metadata: { elem: opts.elem, block, rounding, choices: MX_CHOICES } };
+  return { scales, scaleShape, codes, values, metadata: { elem: opts.elem, block, axis, rounding, choices: MX_CHOICES } };
 }

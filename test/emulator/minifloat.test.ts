@@ -318,3 +318,19 @@ describe('ap_float codes', () => {
     expect(() => new FloatType(3, 4).encode(NaN)).toThrow(/no NaN/);
   });
 });
+
+describe('MX along an axis', () => {
+  test('blocks along axis 0 of a [64, 3] array equal flat blocks of each column', () => {
+    const cols = [0, 1, 2].map((c) => Float64Array.from({ length: 64 }, (_, j) => Math.sin(j * 7.1 + c) * 2 ** ((j * 3 + c) % 11)));
+    const data = new Float64Array(64 * 3);
+    for (let j = 0; j < 64; j++) for (let c = 0; c < 3; c++) data[j * 3 + c] = cols[c]![j]!;
+    const r = mxQuantize({ data, shape: [64, 3] }, { elem: 'e3m2', axis: 0 });
+    expect(r.scaleShape).toEqual([2, 3]);
+    for (let c = 0; c < 3; c++) {
+      const flat = mxQuantize(cols[c]!, { elem: 'e3m2' });
+      for (let b = 0; b < 2; b++) expect(r.scales[b * 3 + c]).toBe(flat.scales[b]);
+      for (let j = 0; j < 64; j++) expect(r.values[j * 3 + c]).toBe(flat.values[j]);
+    }
+    expect(() => mxQuantize({ data, shape: [64, 3] }, { elem: 'e3m2', axis: 2 })).toThrow(/axis/);
+  });
+});
