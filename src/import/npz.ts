@@ -71,7 +71,13 @@ export function readZip(bytes: Uint8Array, what = 'npz'): Map<string, Uint8Array
     const raw = bytes.subarray(start, start + csize);
     let data: Uint8Array;
     if (method === 0) data = raw;
-    else if (method === 8) data = new Uint8Array(inflateRawSync(raw));
+    else if (method === 8) {
+      try {
+        data = new Uint8Array(inflateRawSync(raw));
+      } catch (e) {
+        fail(what, `member ${name}: deflate data is damaged (${(e as Error).message})`);
+      }
+    }
     else fail(what, `member ${name} uses compression method ${method}`);
     if (data.length !== usize || crc32(data) >>> 0 !== crc) fail(what, `member ${name} fails its size/CRC check`);
     out.set(name, data);
