@@ -103,9 +103,7 @@ export function planProject(model: Model, opts: CodegenOptions): ProjectPlan {
     if (inputs.includes(t)) throw new UnsupportedModelError(n, 'a model input that is also an output has no datapath to generate');
     return t;
   });
-  if (io === 'stream') {
-    throw new InvalidArgumentError('--io', io, 'parallel (io_stream is not implemented yet in this version)');
-  }
+  if (io !== 'parallel' && io !== 'stream') throw new InvalidArgumentError('--io', io, 'parallel or stream');
   return { top, model, inputs, outputs, layers, tensors, strategy, reuseFactor, io, warnings };
 }
 
@@ -130,6 +128,11 @@ function guard(path: string): string {
   return `${path.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_`;
 }
 
+function wordTypedefs(plan: ProjectPlan, t: Tensor) {
+  if (plan.io !== 'stream') return [];
+  return [{ name: wordType(t), cpp: `hlsq::packet<${t.typeName}, ${channels(t)}>`, comment: `one FIFO word: ${channels(t)} channels of one position (${positions(t)} words per inference)` }];
+}
+
 function typedefEntry(t: Typedef) {
   return { name: t.name, cpp: cppTypeName(t.type), comment: t.comment };
 }
@@ -146,11 +149,88 @@ function arrayRows(a: CodeArray): string[] {
 }
 
 /** The layer function's signature: inputs by value type, then the output. */
-function layerSignature(l: LayerCode): string {
+function layerSignature(l: LayerCode, name = l.id): string {
   const params = inputParams(l.inputs);
   const args = l.inputs.map((t, k) => `const ${t.typeName} ${params[k]}[${t.size}]`);
   args.push(`${l.output.typeName} out[${l.output.size}]`);
-  return `static void ${l.id}(${args.join(', ')})`;
+  return `static void ${name}(${args.join(', ')})`;
+}
+
+// ---- io_stream: one FIFO word per position (channels last); each layer reads its whole input, computes
+// as in io_parallel, and writes its output words. Layers run concurrently under DATAFLOW.
+
+export function channels(t: Tensor): number {
+  return t.shape.length ? t.shape[t.shape.length - 1]! : 1;
+}
+
+export function positions(t: Tensor): number {
+  return t.size / channels(t);
+}
+
+export function wordType(t: Tensor): string {
+  return `${t.key}_word_t`;
+}
+
+/** The stream wrapper of a layer: read every input stream, compute, trace, write. */
+function streamWrapper(l: LayerCode): string[] {
+  const params = inputParams(l.inputs);
+  const args = [
+    ...l.inputs.map((t, k) => `hls::stream<${wordType(t)}> &${params[k]}_stream`),
+    `hls::stream<${wordType(l.output)}> &out_stream`,
+  ];
+  const o = l.output;
+  return [
+    `static void ${l.id}(${args.join(', ')}) {`,
+    '#pragma HLS INLINE off',
+    ...l.inputs.map((t, k) => `    ${t.typeName} ${params[k]}[${t.size}];`),
+    `    ${o.typeName} out[${o.size}];`,
+    ...l.inputs.map((t, k) => `    hlsq::read_stream<${t.typeName}, ${channels(t)}, ${positions(t)}>(${params[k]}_stream, ${params[k]});`),
+    `    ${l.id}_compute(${[...params, 'out'].join(', ')});`,
+    `    HLSQ_TRACE_TENSOR(${l.id}, out, ${o.size}, ${o.type.width});`,
+    `    hlsq::write_stream<${o.typeName}, ${channels(o)}, ${positions(o)}>(out, out_stream);`,
+    '}',
+  ];
+}
+
+/** Stream variables: what each layer input reads, and the clone steps for tensors read more than once. */
+function streamPlan(plan: ProjectPlan) {
+  const consumers = new Map<Tensor, string[]>();
+  const use = (t: Tensor, who: string) => {
+    const list = consumers.get(t) ?? [];
+    list.push(who);
+    consumers.set(t, list);
+  };
+  for (const l of plan.layers) l.inputs.forEach((t, k) => use(t, `${l.id}#${k}`));
+  for (const t of plan.outputs) use(t, 'port');
+  const reads = new Map<string, string>(); // consumer -> stream variable
+  const produce = new Map<Tensor, string>(); // tensor -> the stream its producer writes
+  const clones: { after: Tensor; line: string }[] = [];
+  const locals: { name: string; word: string; depth: number }[] = [];
+  const all = [...plan.inputs, ...plan.layers.map((l) => l.output)];
+  for (const t of all) {
+    const list = consumers.get(t) ?? [];
+    const isInput = plan.inputs.includes(t);
+    const names = list.map((c, i) => (c === 'port' ? t.id : list.length === 1 ? t.id : `${t.id}_${i}`));
+    list.forEach((c, i) => reads.set(c, names[i]!));
+    if (list.length <= 1) {
+      produce.set(t, t.id);
+      if (!isInput && list[0] !== 'port') locals.push({ name: t.id, word: wordType(t), depth: positions(t) });
+      continue;
+    }
+    let src = isInput ? t.id : `${t.id}_src`;
+    produce.set(t, src);
+    if (!isInput) locals.push({ name: src, word: wordType(t), depth: positions(t) });
+    for (const n of names) if (n !== t.id) locals.push({ name: n, word: wordType(t), depth: positions(t) });
+    // a chain of two-way clones: src -> names[0], rest -> ...
+    for (let i = 0; i < names.length - 1; i++) {
+      const last = i === names.length - 2;
+      const rest = last ? names[i + 1]! : `${t.id}_fork${i}`;
+      if (!last) locals.push({ name: rest, word: wordType(t), depth: positions(t) });
+      clones.push({ after: t, line: `hlsq::clone_stream<${t.typeName}, ${channels(t)}, ${positions(t)}>(${src}, ${names[i]}, ${rest});` });
+      src = rest;
+    }
+  }
+  return { reads, produce, clones, locals };
 }
 
 function isOutput(plan: ProjectPlan, t: Tensor): boolean {
@@ -163,6 +243,10 @@ function variable(t: Tensor): string {
 }
 
 function topSignature(plan: ProjectPlan): string {
+  if (plan.io === 'stream') {
+    const ps = [...plan.inputs, ...plan.outputs].map((t) => `hls::stream<${wordType(t)}> &${variable(t)}`);
+    return `void ${plan.top}(${ps.join(', ')})`;
+  }
   const params = [
     ...plan.inputs.map((t) => `const ${t.typeName} ${variable(t)}[${t.size}]`),
     ...plan.outputs.map((t) => `${t.typeName} ${variable(t)}[${t.size}]`),
@@ -171,12 +255,38 @@ function topSignature(plan: ProjectPlan): string {
 }
 
 export function pipelineStyle(plan: ProjectPlan): string {
+  if (plan.io === 'stream') return 'DATAFLOW';
   const hasConv = plan.layers.some((l) => l.layer.kind === 'Conv1D' || l.layer.kind === 'Conv2D');
   if (plan.strategy === 'resource' || hasConv) return 'DATAFLOW';
   return `PIPELINE II = ${plan.reuseFactor}`;
 }
 
+function topBodyStream(plan: ProjectPlan): string[] {
+  const body: string[] = [];
+  const code = (line: string) => body.push(`    ${line}`);
+  const sp = streamPlan(plan);
+  for (const s of sp.locals) code(`hls::stream<${s.word}> ${s.name}("${s.name}");`);
+  if (sp.locals.length) body.push('');
+  code('// Interface and parallelism (read by Vitis HLS during synthesis).');
+  body.push('#ifdef __SYNTHESIS__');
+  for (const t of [...plan.inputs, ...plan.outputs]) body.push(`#pragma HLS INTERFACE axis port = ${variable(t)}`);
+  body.push('#pragma HLS DATAFLOW');
+  // depth = every word of the tensor: conservative, a layer reads its whole input before writing
+  for (const s of sp.locals) body.push(`#pragma HLS STREAM variable = ${s.name} depth = ${s.depth}`);
+  body.push('#endif');
+  body.push('');
+  const cloneLines = (t: Tensor) => sp.clones.filter((c) => c.after === t).forEach((c) => code(c.line));
+  for (const t of plan.inputs) cloneLines(t);
+  for (const l of plan.layers) {
+    const args = l.inputs.map((_, k) => sp.reads.get(`${l.id}#${k}`)!);
+    code(`${l.id}(${[...args, sp.produce.get(l.output)!].join(', ')});`);
+    cloneLines(l.output);
+  }
+  return body;
+}
+
 function topBody(plan: ProjectPlan): string[] {
+  if (plan.io === 'stream') return topBodyStream(plan);
   const body: string[] = [];
   const code = (line: string) => body.push(`    ${line}`);
   const locals = plan.layers.map((l) => l.output).filter((t) => !isOutput(plan, t));
@@ -223,11 +333,13 @@ export function renderProject(plan: ProjectPlan, opts: RenderOptions): Map<strin
     ...plan.inputs.map((t) => ({
       title: `input ${t.name}, shape ${JSON.stringify(t.shape)}`,
       typedefs: [typedefEntry({ name: t.typeName, type: t.type, comment: `model input ${t.name}: declared in the model` })],
+      words: wordTypedefs(plan, t),
       constants: [],
     })),
     ...plan.layers.map((l) => ({
       title: `${l.layer.name} (${l.layer.kind}), output shape ${JSON.stringify(l.output.shape)}`,
       typedefs: l.typedefs.map(typedefEntry),
+      words: wordTypedefs(plan, l.output),
       constants: [],
     })),
   ];
@@ -235,7 +347,7 @@ export function renderProject(plan: ProjectPlan, opts: RenderOptions): Map<strin
 
   // firmware/weights/<layer>.h and firmware/layers/<layer>.h
   for (const l of plan.layers) {
-    const includes = [...l.libraries.map((h) => `../hlsq/${h}`)];
+    const includes = [...l.libraries.map((h) => `../hlsq/${h}`), ...(plan.io === 'stream' ? ['../hlsq/stream.h'] : [])];
     if (l.arrays.length) {
       includes.push(`../weights/${l.id}.h`);
       files.set(
@@ -259,8 +371,10 @@ export function renderProject(plan: ProjectPlan, opts: RenderOptions): Map<strin
         includes,
         config: l.config,
         configName: `${l.id}_config`,
-        signature: layerSignature(l),
+        signature: layerSignature(l, plan.io === 'stream' ? `${l.id}_compute` : l.id),
+        inline: plan.io === 'stream' ? '' : ' off',
         body: l.body,
+        wrapper: plan.io === 'stream' ? streamWrapper(l) : [],
       }),
     );
   }
@@ -324,6 +438,20 @@ function renderTestbench(plan: ProjectPlan, opts: RenderOptions): string {
   const traceFiles = plan.layers
     .filter((l) => traced.has(l.id))
     .map((l) => ({ var: `${l.id}_trace`, file: `trace/${l.id}.hex`, width: l.output.type.width, elements: l.output.size, layer: l.id }));
+  const drive = plan.io === 'stream' ? driveStream(plan) : driveParallel(plan);
+  return render('test.cpp', {
+    top: plan.top,
+    version: opts.version,
+    maxMismatches: opts.maxMismatches ?? 10,
+    files,
+    firstVar: files[0]!.var,
+    firstFile: files[0]!.file,
+    traceFiles,
+    drive,
+  });
+}
+
+function driveParallel(plan: ProjectPlan): string[] {
   const drive: string[] = [];
   for (const t of plan.inputs) {
     const w = t.type.width;
@@ -339,16 +467,42 @@ function renderTestbench(plan: ProjectPlan, opts: RenderOptions): string {
     drive.push(`    report.compare<${t.typeName}, ${t.type.width}>("${goldenName(t)}", s, e, ${t.id}_expected.hex(s, e), ${variable(t)}[e]);`);
     drive.push('}');
   }
-  return render('test.cpp', {
-    top: plan.top,
-    version: opts.version,
-    maxMismatches: opts.maxMismatches ?? 10,
-    files,
-    firstVar: files[0]!.var,
-    firstFile: files[0]!.file,
-    traceFiles,
-    drive,
-  });
+  return drive;
+}
+
+/** io_stream: one word per position in, the whole output read back and its word count checked. */
+function driveStream(plan: ProjectPlan): string[] {
+  const drive: string[] = [];
+  for (const t of plan.inputs) {
+    const w = t.type.width;
+    const C = channels(t);
+    drive.push(`hls::stream<${wordType(t)}> ${variable(t)}("${variable(t)}");`);
+    drive.push(`for (int p = 0; p < ${positions(t)}; ++p) {`);
+    drive.push(`    ${wordType(t)} word;`);
+    drive.push(`    for (int c = 0; c < ${C}; ++c) {`);
+    drive.push(`        word.data[c] = hlsq::from_code<${t.typeName}, ${w}>(hlsq::tb::parse_hex<${w}>(${t.id}_codes.hex(s, p * ${C} + c)));`);
+    drive.push('    }');
+    drive.push(`    ${variable(t)}.write(word);`);
+    drive.push('}');
+  }
+  for (const t of plan.outputs) drive.push(`hls::stream<${wordType(t)}> ${variable(t)}("${variable(t)}");`);
+  drive.push(`${plan.top}(${[...plan.inputs, ...plan.outputs].map(variable).join(', ')});`);
+  for (const t of plan.outputs) {
+    const C = channels(t);
+    drive.push(`if (${variable(t)}.size() != ${positions(t)}) {`);
+    drive.push(`    return report.fail_data(result, "${variable(t)}: the design wrote a different number of words than ${positions(t)}");`);
+    drive.push('}');
+    drive.push(`for (int p = 0; p < ${positions(t)}; ++p) {`);
+    drive.push(`    const ${wordType(t)} word = ${variable(t)}.read();`);
+    drive.push(`    for (int c = 0; c < ${C}; ++c) {`);
+    drive.push(`        report.compare<${t.typeName}, ${t.type.width}>("${goldenName(t)}", s, p * ${C} + c, ${t.id}_expected.hex(s, p * ${C} + c), word.data[c]);`);
+    drive.push('    }');
+    drive.push('}');
+  }
+  for (const t of plan.inputs) {
+    drive.push(`if (!${variable(t)}.empty()) return report.fail_data(result, "${variable(t)}: the design left input words unread");`);
+  }
+  return drive;
 }
 
 export function typeSummary(t: FixedType): string {

@@ -63,6 +63,18 @@ describe('random models', () => {
   });
 });
 
+describe('io_stream', () => {
+  test('a random model (tensors read twice included) as hls::stream layers under DATAFLOW equals the emulator', async () => {
+    const seed = 20260 + RUNS;
+    const m = resolved(randomModel(seed, CHAINS));
+    const { dir, files } = build(m, { samples: 100, seed, io: 'stream', trace: true });
+    expect(files.get(`firmware/random_${seed}.cpp`)).toContain('#pragma HLS DATAFLOW');
+    expect(files.get(`firmware/random_${seed}.cpp`)).toContain('hls::stream<');
+    const r = await csimOrExplain(dir, ['-Werror']);
+    expect(r.run.result!.mismatches).toBe(0);
+  });
+});
+
 /** A dense network whose narrow WRAP results overflow on purpose, built with the resource strategy. */
 function overflowModel(resultType: string) {
   const codes = (n: number, k: number) => Array.from({ length: n }, (_, i) => ((i * 37 + k * 11) % 61) - 30);

@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--top <name>', "top function and project name (default: the model's name)")
     .option('--strategy <s>', 'latency or resource', 'latency')
     .option('--reuse-factor <n>', 'reuse factor (an invalid one is an error listing the valid ones)', '1')
-    .option('--io <type>', 'parallel (io_stream: not yet)', 'parallel')
+    .option('--io <type>', 'parallel (arrays as ports) or stream (hls::stream per tensor, DATAFLOW)', 'parallel')
     .option('--samples <n>', 'golden samples with random input codes', '100')
     .option('--seed <s>', 'seed of the random input codes', '1')
     .option('--input <file...>', 'real-valued inputs from .npy (one per model input: name=file.npy)')
