@@ -11,8 +11,8 @@ import { FloatType, roundHalfEvenNumber } from './minifloat.js';
 export type NanEncoding = 'ieee' | 'fn' | 'fnuz' | 'allOnes' | 'none';
 export type SubnormalPolicy = 'yes' | 'ftz' | 'none';
 export type FloatOverflow = 'saturate' | 'ieee';
-export type FloatRounding = 'even' | 'away' | 'zero' | 'floor' | 'ceil' | 'odd';
-export const FLOAT_ROUNDINGS: readonly FloatRounding[] = ['even', 'away', 'zero', 'floor', 'ceil', 'odd'];
+export type FloatRounding = 'even' | 'away' | 'zero' | 'floor' | 'ceil' | 'odd' | 'stochastic';
+export const FLOAT_ROUNDINGS: readonly FloatRounding[] = ['even', 'away', 'zero', 'floor', 'ceil', 'odd', 'stochastic'];
 
 /** Rounding names of other libraries, as explicit aliases (minifloat-formats.md §6). */
 export const FLOAT_ROUNDING_ALIASES: Readonly<Record<string, FloatRounding>> = Object.freeze({
@@ -40,6 +40,12 @@ export interface MinifloatSpec {
 export interface EncodeOptions {
   /** Round to float32 first, as ml_dtypes' float64 array casts do (double rounding). */
   viaFloat32?: boolean;
+  /**
+   * For `rounding: 'stochastic'`: a seeded source of uniform integers in [0, 2^53) (the caller's
+   * generator; hlsq's SeedGenerator.nextUint53 fits). The magnitude rounds up with probability equal to
+   * its fraction below the last kept bit (53-bit resolution).
+   */
+  uniform53?: () => number;
 }
 
 export class MinifloatFormat {
@@ -152,7 +158,7 @@ export class MinifloatFormat {
     if (x === 0) return neg && this.negZero ? sb : 0;
     const a = Math.abs(x);
     let ea = Math.max(binade(a), this.emin);
-    let q = roundMagnitude(ldexp(a, this.m - ea), neg, this.rounding);
+    let q = roundMagnitude(ldexp(a, this.m - ea), neg, this.rounding, opts.uniform53);
     const hidden = 2 ** this.m;
     if (q < hidden) {
       if (this.subnormals === 'none') q = hidden; // no zero: the smallest value is the result (E8M0)
@@ -222,8 +228,15 @@ export class MinifloatFormat {
 }
 
 /** Round a non-negative magnitude v to an integer; `neg` is the sign of the original value. */
-export function roundMagnitude(v: number, neg: boolean, mode: FloatRounding): number {
+export function roundMagnitude(v: number, neg: boolean, mode: FloatRounding, uniform53?: () => number): number {
   const fl = Math.floor(v);
+  if (mode === 'stochastic') {
+    if (uniform53 === undefined) throw new InvalidArgumentError('uniform53', undefined, "a seeded generator of integers in [0, 2^53) for rounding 'stochastic'");
+    const U = uniform53();
+    if (fl === v) return v;
+    // floor(v + U·2^-53) without forming the sum: up iff U >= 2^53·(1 - frac(v)); v >= 0 so v - fl is exact.
+    return U >= 2 ** 53 - Math.floor((v - fl) * 2 ** 53) ? fl + 1 : fl;
+  }
   if (fl === v) return v;
   // v >= 0, so v - fl is exact (same binade, or fl = 0).
   const d = v - fl;

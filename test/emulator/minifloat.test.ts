@@ -334,3 +334,21 @@ describe('MX along an axis', () => {
     expect(() => mxQuantize({ data, shape: [64, 3] }, { elem: 'e3m2', axis: 2 })).toThrow(/axis/);
   });
 });
+
+describe("rounding 'stochastic' (seeded, opt-in)", () => {
+  test('reproducible, two neighbours only, unbiased within 6 sigma', async () => {
+    const { SeedGenerator } = await import('../../src/quantizers/random.js');
+    const f = FLOAT_PRESETS.float8_e4m3fn.with({ rounding: 'stochastic', overflow: 'saturate' });
+    const x = 1.3; // between 1.25 and 1.375: P(up) = 0.4
+    const run = (seed: number) => {
+      const g = new SeedGenerator(seed);
+      return Array.from({ length: 20000 }, () => f.quantize(x, { uniform53: () => g.nextUint53() }));
+    };
+    const a = run(11);
+    expect(run(11)).toEqual(a);
+    expect(new Set(a)).toEqual(new Set([1.25, 1.375]));
+    const mean = a.reduce((s, v) => s + v, 0) / a.length;
+    expect(Math.abs(mean - x)).toBeLessThan(6 * 0.125 * Math.sqrt((0.4 * 0.6) / a.length));
+    expect(() => f.quantize(1.3)).toThrow(/uniform53/);
+  });
+});
