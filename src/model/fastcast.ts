@@ -4,10 +4,22 @@
  * rules are the emulator's (quantization.ts, overflow.ts) restated on numbers; the property tests in
  * test/model/fastcast.test.ts prove them equal to `castRaw` on the supported cases.
  */
-import type { FixedType } from '../emulator/types.js';
+import type { FixedType, QuantMode } from '../emulator/types.js';
 import { castRaw } from '../emulator/value.js';
 
 export type NumberCast = (v: number) => number;
+
+/** The increment rules of quantization.ts on numbers: (qb, rest, negative, truncated) -> round up. */
+type Increment = (qb: boolean, rest: boolean, neg: boolean, t: number) => boolean;
+const INCREMENTS: Readonly<Record<QuantMode, Increment>> = {
+  AP_TRN: () => false,
+  AP_TRN_ZERO: (_qb, _rest, neg) => neg,
+  AP_RND: (qb) => qb,
+  AP_RND_ZERO: (qb, rest, neg) => qb && (neg || rest),
+  AP_RND_MIN_INF: (qb, rest) => qb && rest,
+  AP_RND_INF: (qb, rest, neg) => qb && (!neg || rest),
+  AP_RND_CONV: (qb, rest, _neg, t) => qb && (t % 2 !== 0 || rest),
+};
 
 /** A number conversion from src to dst, or undefined when this pair needs the BigInt path. */
 export function numberCast(src: FixedType, dst: FixedType): NumberCast | undefined {
@@ -30,39 +42,15 @@ export function numberCast(src: FixedType, dst: FixedType): NumberCast | undefin
   const half = 2 ** (d - 1);
   const mode = dst.quant;
 
+  // The rounding rule is chosen once here: the hot path never compares mode strings.
+  const inc = INCREMENTS[mode];
   const round = (v: number): number => {
     if (d <= 0) return v * up;
     const t = Math.floor(v / pow);
     const rem = v - t * pow;
     if (rem === 0) return t;
     const qb = rem >= half;
-    const rest = qb ? rem !== half : true;
-    const neg = v < 0;
-    let inc: boolean;
-    switch (mode) {
-      case 'AP_TRN':
-        inc = false;
-        break;
-      case 'AP_TRN_ZERO':
-        inc = neg;
-        break;
-      case 'AP_RND':
-        inc = qb;
-        break;
-      case 'AP_RND_ZERO':
-        inc = qb && (neg || rest);
-        break;
-      case 'AP_RND_MIN_INF':
-        inc = qb && rest;
-        break;
-      case 'AP_RND_INF':
-        inc = qb && (!neg || rest);
-        break;
-      case 'AP_RND_CONV':
-        inc = qb && (t % 2 !== 0 || rest);
-        break;
-    }
-    return inc ? t + 1 : t;
+    return inc(qb, qb ? rem !== half : true, v < 0, t) ? t + 1 : t;
   };
 
   if (o === 'AP_WRAP') {
@@ -75,10 +63,12 @@ export function numberCast(src: FixedType, dst: FixedType): NumberCast | undefin
       return r;
     };
   }
+  const high = o === 'AP_SAT_ZERO' ? 0 : max;
+  const low = o === 'AP_SAT' ? min : o === 'AP_SAT_ZERO' ? 0 : symNeg;
   return (v) => {
     const q = round(v);
-    if (q > max) return o === 'AP_SAT_ZERO' ? 0 : max;
-    if (q < min || (symMin && q === min)) return o === 'AP_SAT' ? min : o === 'AP_SAT_ZERO' ? 0 : symNeg;
+    if (q > max) return high;
+    if (q < min || (symMin && q === min)) return low;
     return q;
   };
 }

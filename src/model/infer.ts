@@ -111,6 +111,20 @@ export function runModel(
     }
     const t = inp.type!;
     const arr = alloc(info, batch);
+    if (arr instanceof Float64Array && isNumberArray(v)) {
+      // Number codes into a number tensor: range-checked on numbers, no BigInt round trip.
+      const lo = Number(t.minRaw);
+      const hi = Number(t.maxRaw);
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i]!;
+        if (!(Number.isInteger(x) && x >= lo && x <= hi)) {
+          throw new ModelUsageError(`input ${inp.name}[${i}]: ${x} is not a code of ${t} (integers ${t.minRaw} to ${t.maxRaw})`);
+        }
+        arr[i] = x;
+      }
+      full.set(inp.name, arr);
+      continue;
+    }
     for (let i = 0; i < v.length; i++) {
       const x = v[i]!;
       const big = typeof x === 'bigint' ? x : BigInt(x);
@@ -157,6 +171,10 @@ export function runModel(
   }
   const outputs = new Map(model.outputs.map((n) => [n, result.get(n)!] as const));
   return { batch, outputs, trace: options.trace ? result : undefined, infos };
+}
+
+function isNumberArray(v: ArrayLike<number> | ArrayLike<bigint>): v is ArrayLike<number> {
+  return v.length === 0 || typeof v[0] === 'number';
 }
 
 function sliceBatch(a: BatchCodes, size: number, s0: number, nb: number): BatchCodes {
@@ -441,6 +459,8 @@ interface MacChannel {
   readonly accWidth: number;
   readonly accSigned: boolean;
   readonly cast: NumberCast | undefined;
+  /** Bound on |every partial sum| (number path). */
+  readonly bound: number;
 }
 
 function macKernel(
@@ -497,9 +517,32 @@ function macKernel(
     const cast = fast ? numberCast(Aj, Rj) : undefined;
     if (fast && !cast) fast = false;
     if (fast) nFast++;
-    channels.push({ fast, w: wj, bias: Number(biasA), accWidth: Aj.width, accSigned: Aj.signed, cast });
+    channels.push({ fast, w: wj, bias: Number(biasA), accWidth: Aj.width, accSigned: Aj.signed, cast, bound });
   }
   fastChannels.set(l.name, { fast: nFast, total: C });
+
+  // Number path, laid out for the inner loop: the fast channels' weights transposed into one array.
+  const fastIdx = new Int32Array(nFast);
+  const fastW = new Float64Array(nFast * patch);
+  const fastBias = new Float64Array(nFast);
+  // 0 when the sum provably never leaves the accumulator's range (no wrap needed), else its width.
+  const fastWrap = new Int32Array(nFast);
+  const fastSigned = new Uint8Array(nFast);
+  const fastCast: NumberCast[] = [];
+  {
+    let f = 0;
+    channels.forEach((ch, j) => {
+      if (!ch.fast) return;
+      fastIdx[f] = j;
+      fastW.set(ch.w, f * patch);
+      fastBias[f] = ch.bias;
+      const Aj = A(j);
+      fastWrap[f] = ch.bound <= Number(Aj.maxRaw) && -ch.bound >= Number(Aj.minRaw) ? 0 : ch.accWidth;
+      fastSigned[f] = ch.accSigned ? 1 : 0;
+      fastCast.push(ch.cast!);
+      f++;
+    });
+  }
 
   // BigInt path data: per channel and patch entry, the product type and conversions.
   const slow = channels.map((c, j) => !c.fast ? j : -1).filter((j) => j >= 0);
@@ -516,21 +559,22 @@ function macKernel(
         const xo = bIdx * inSize;
         for (let p = 0; p < positions; p++) {
           const base = p * patch;
-          for (let j = 0; j < C; j++) {
-            const ch = channels[j]!;
-            if (!ch.fast) continue;
-            const wj = ch.w;
-            let s = ch.bias;
+          const yo = bIdx * outSize + p * C;
+          for (let f = 0; f < nFast; f++) {
+            const off = f * patch;
+            let s = fastBias[f]!;
             if (isDense) {
               const xb = xo + base;
-              for (let k = 0; k < patch; k++) s += xs[xb + k]! * wj[k]!;
+              for (let k = 0; k < patch; k++) s += xs[xb + k]! * fastW[off + k]!;
             } else {
               for (let k = 0; k < patch; k++) {
                 const i = index[base + k]!;
-                if (i >= 0) s += xs[xo + i]! * wj[k]!;
+                if (i >= 0) s += xs[xo + i]! * fastW[off + k]!;
               }
             }
-            ys[bIdx * outSize + p * C + j] = ch.cast!(wrapNumber(s, ch.accWidth, ch.accSigned));
+            const wrapW = fastWrap[f]!;
+            if (wrapW !== 0) s = wrapNumber(s, wrapW, fastSigned[f] === 1);
+            ys[yo + fastIdx[f]!] = fastCast[f]!(s);
           }
         }
       }
