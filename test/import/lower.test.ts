@@ -143,6 +143,19 @@ describe('lowering equals the QONNX graph semantics on random graphs', () => {
     check(spec, [1, I], 40, r, [-4, 4]);
   });
 
+  test.each(SEEDS.slice(0, 6))('Trunc v2 after a Quant: dropping bits with FLOOR / ROUND and clamping (seed %i)', (seed) => {
+    const r = rng(400 + seed);
+    const g = new G(r);
+    let x = g.quant('x', 2 ** -4, 8, true, false);
+    x = g.op('MatMul', [x, g.quant(g.rand([5, 4], -1, 1), 2 ** -3, 4, true, false)]);
+    x = g.quant(x, 2 ** -7, 10, true, false);
+    const rounding = seed % 2 ? 'FLOOR' : 'ROUND';
+    x = g.op('Trunc', [x, g.c([], [2 ** -7]), g.c([], [0]), g.c([], [10]), g.c([], [2 ** -4]), g.c([], [5])], { rounding_mode: { s: rounding }, signed: { i: 1 }, narrow: { i: 0 } });
+    const spec: GraphSpec = { inputs: [{ name: 'x', dims: [1, 5] }], outputs: [x], initializers: g.init, nodes: g.nodes };
+    const { imp } = check(spec, [1, 5], 40, r, [-6, 6]);
+    expect(imp.model.layers.at(-1)!.result).toBe(`ap_fixed<5,1,${rounding === 'FLOOR' ? 'AP_TRN' : 'AP_RND_CONV'},AP_SAT>`);
+  });
+
   test.each(SEEDS.slice(0, 4))('pools: AveragePool 2x2 and GlobalAveragePool over 4 positions (seed %i)', (seed) => {
     const r = rng(300 + seed);
     const g = new G(r);

@@ -21,7 +21,7 @@ import { type Tensor, broadcastShape, broadcastIndex, sizeOf } from '../tensor.j
 import { attrFloat, attrInt, attrInts, attrStr } from './attrs.js';
 import { codeJson, exactConstant, roundToFrac, typeForRange } from './constants.js';
 import { kernelOf, transpose } from './evaluate.js';
-import { bitwidthOf, intRange, quantAttrs, quantCodes, type QuantAttrs } from './quantOps.js';
+import { bitwidthOf, intRange, quantAttrs, quantCodes, roundingAttr, type QuantAttrs } from './quantOps.js';
 import { AP_QUANT, type QonnxRounding } from './rounding.js';
 import { type ChannelMap, direction, exactThresholds, fitThresholds } from './thresholds.js';
 
@@ -261,8 +261,14 @@ class Lowering {
       case 'BipolarQuant':
         return this.bipolar(node, coded(node, x), constOf(node, y));
       case 'Trunc':
+        return this.trunc(node, coded(node, x), ins.slice(1).map((v) => constOf(node, v)));
       case 'FloatQuant':
-        throw new UnsupportedError(node.name, node.opType, 'on a computed tensor', `${node.opType} on constants (folded); a datapath ${node.opType} has no fixed-point lowering in model format v1`);
+        throw new UnsupportedError(
+          node.name,
+          node.opType,
+          'a minifloat quantizer on a computed tensor',
+          'FloatQuant on constants (folded); model format v1 has no minifloat layer (inspect it with hlsq import --quantizers / --evaluate)',
+        );
       case 'Add':
       case 'Sub': {
         const sign = node.opType === 'Sub' ? -1 : 1;
@@ -526,6 +532,43 @@ class Lowering {
       outType: (i) => typeOf(i, 'AP_TRN'),
       outScale,
     });
+  }
+
+  /**
+   * Trunc v2 (codegen.md §11.3) on codes that already lie on the input scale's grid: dropping
+   * log2(out_scale / scale) bits with the rounding mode and clamping to the output range is one cast to
+   * ap_fixed<out_bits, ...> with the mode's ap_fixed rounding and SAT (power-of-two scales, zero point 0).
+   */
+  trunc(node: OnnxNode, v: CodedValue, ins: ConstValue[]): CodedValue {
+    const rounding = roundingAttr(node, 'FLOOR');
+    const signed = attrInt(node, 'signed', 1) !== 0;
+    const narrow = attrInt(node, 'narrow', 0) !== 0;
+    if (ins.length !== 5 && ins.length !== 6) {
+      throw new UnsupportedError(node.name, node.opType, `${ins.length + 1} inputs`, 'Trunc v2: X, scale, zeropt, in_bitwidth, out_scale, out_bitwidth (or 7 inputs with out_zeropt = 0)');
+    }
+    if (ins.length === 6 && ins[4]!.t.data.some((z) => z !== 0)) throw new UnsupportedError(node.name, node.opType, 'a non-zero out_zeropt', 'out_zeropt = 0');
+    const [scaleC, zeroC] = ins as [ConstValue, ConstValue];
+    const outScaleC = ins[3]!;
+    const outBits = bitwidthOf(node, ins.length === 6 ? ins[5]!.t : ins[4]!.t, 'out_bitwidth');
+    const scalar = (c: ConstValue, what: string) => {
+      if (sizeOf(c.t.dims) !== 1) throw new UnsupportedError(node.name, node.opType, `a per-channel ${what}`, `a scalar ${what}`);
+      return Q.fromNumber(c.t.data[0]!);
+    };
+    const s = scalar(scaleC, 'scale');
+    const os = scalar(outScaleC, 'out_scale');
+    if (!Q.isZero(scalar(zeroC, 'zeropt'))) throw new UnsupportedError(node.name, node.opType, 'a non-zero zero point', 'zeropt = 0');
+    const es = Q.log2Exact(s);
+    const eo = Q.log2Exact(os);
+    const apQ = AP_QUANT[rounding];
+    if (es === undefined || eo === undefined || !apQ || (!signed && narrow)) {
+      throw new UnsupportedError(node.name, node.opType, `scale ${Q.toString(s)}, out_scale ${Q.toString(os)}, rounding ${rounding}`, 'power-of-two scales and a rounding mode with an ap_fixed equivalent (FLOOR, ROUND, DOWN, HALF_UP, HALF_DOWN)');
+    }
+    // step 1 (round X/scale half to even) is exact when every code is a multiple of scale
+    const onGrid = isIdentity(v.map) && !v.relu && v.types.every((t) => t.fracBits <= -es);
+    if (!onGrid) throw new UnsupportedError(node.name, node.opType, 'an input that is not on the grid of its scale', 'Trunc of a quantized tensor (e.g. a Quant or an accumulator of quantized operands) with the same scale');
+    const R = new FixedType(outBits, outBits + eo, signed, apQ, narrow ? 'AP_SAT_SYM' : 'AP_SAT');
+    const name = this.emit({ kind: 'Quant', name: this.unique(node.name), inputs: [v.tensor], result: R.toString() }, node.outputs[0]);
+    return { ...v, tensor: name, types: [R], map: IDENTITY };
   }
 
   bipolar(node: OnnxNode, v: CodedValue, scaleC: ConstValue): CodedValue {
