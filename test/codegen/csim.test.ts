@@ -32,6 +32,9 @@ async function which(cmd: string): Promise<boolean> {
   const r = await execa('sh', ['-c', `command -v ${cmd}`], { reject: false });
   return r.exitCode === 0;
 }
+// Optional tools: the tests that need them are skipped (and say so) when they are not installed.
+const HAS_TCLSH = await which('tclsh');
+const HAS_IVERILOG = await which('iverilog');
 
 describe('examples', () => {
   test.each(examples.length ? examples : ['(none yet)'])('%s: csim equals the emulator, and compiles with -Wall without a warning', async (name) => {
@@ -169,8 +172,7 @@ describe('the testbench checks, and fails loudly', () => {
     expect(r.result).toMatchObject({ status: 'error' });
   });
 
-  test('Tcl scripts parse and run in tclsh with the Vitis commands stubbed, steps selectable from argv', async () => {
-    if (!(await which('tclsh'))) return;
+  test.skipIf(!HAS_TCLSH)('Tcl scripts parse and run in tclsh with the Vitis commands stubbed, steps selectable from argv', async () => {
     const stub = join(tempDir(), 'stub.tcl');
     writeFileSync(
       stub,
@@ -203,8 +205,7 @@ describe('the testbench checks, and fails loudly', () => {
     expect(run.stdout).not.toContain('csim_design');
   });
 
-  test('Verilog testbench: $readmemh loads every file with the expected count and checksum (iverilog, when installed)', async () => {
-    if (!(await which('iverilog'))) return;
+  test.skipIf(!HAS_IVERILOG)('Verilog testbench: $readmemh loads every file with the expected count and checksum (iverilog)', async () => {
     const tb = writeVerilogTestbench(dir, '0.0.0-test');
     const vvp = join(tempDir(), 'tb.vvp');
     const c = await execa('iverilog', ['-g2012', '-o', vvp, tb], { reject: false, all: true });
