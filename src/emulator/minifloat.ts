@@ -178,6 +178,10 @@ export function floatQuantizeArray(t: FloatType, x: Float64Array | Float32Array,
     for (let j = 0; j < n; j++) out[j] = t.quantize(x[j]!);
     return out;
   }
+  if (x instanceof Float32Array && m <= 22 && emin >= -126 && t.emax <= 127) {
+    floatQuantizeFloat32Bits(t, x, out);
+    return out;
+  }
   if (x instanceof Float32Array) {
     const bits = new Uint32Array(x.buffer, x.byteOffset, n);
     for (let j = 0; j < n; j++) {
@@ -235,4 +239,49 @@ export function floatQuantizeArray(t: FloatType, x: Float64Array | Float32Array,
     out[j] = v < 0 ? -r : r;
   }
   return out;
+}
+
+const S32 = new Float32Array(1);
+const U32 = new Uint32Array(S32.buffer);
+
+/**
+ * Float32 input whose format lies inside float32's normal range (m <= 22, emin >= -126, emax <= 127):
+ * in the format's normal range, round half to even directly on the float32 bit pattern (add half an
+ * LSB minus one plus the kept LSB, clear the dropped bits; a carry moves into the exponent as it should),
+ * saturate by comparing patterns (monotone for magnitudes), and widen the float32 result exactly. Below
+ * the normal range the float path above is used (a·2^(m-emin) is then a normal double below 2^m).
+ */
+function floatQuantizeFloat32Bits(t: FloatType, x: Float32Array, out: Float64Array): void {
+  const m = t.m;
+  const emin = t.emin;
+  const max = t.maxValue;
+  const shift = 23 - m;
+  const half = (1 << (shift - 1)) - 1;
+  const keep = ~((1 << shift) - 1);
+  S32[0] = max;
+  const maxBits = U32[0]!;
+  const minBits = (emin + 127) << 23; // the smallest normal of the format as a float32 pattern
+  const up = POW2[1074 + m - emin]!;
+  const down = POW2[1074 + emin - m]!;
+  const bits = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const n = x.length;
+  for (let j = 0; j < n; j++) {
+    const b = bits[j]!;
+    const mag = b & 0x7fffffff;
+    if (mag >= minBits) {
+      if (mag >= 0x7f800000) {
+        const v = x[j]!;
+        out[j] = v !== v ? NaN : v > 0 ? max : -max;
+        continue;
+      }
+      let r = ((mag + half + ((mag >>> shift) & 1)) & keep) >>> 0;
+      if (r > maxBits) r = maxBits;
+      U32[0] = (r | (b & 0x80000000)) >>> 0;
+      out[j] = S32[0]!;
+    } else {
+      const v = x[j]!;
+      const r = ((v < 0 ? -v : v) * up + RNE_C - RNE_C) * down;
+      out[j] = b >>> 31 ? -r : r;
+    }
+  }
 }

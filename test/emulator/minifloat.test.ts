@@ -352,3 +352,26 @@ describe("rounding 'stochastic' (seeded, opt-in)", () => {
     expect(() => f.quantize(1.3)).toThrow(/uniform53/);
   });
 });
+
+describe('float32 bit-pattern kernel (formats inside float32 range) = per-element quantize', () => {
+  test('random small formats, float32 specials, -0, subnormals, ties', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 22 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: -60, max: 60 }),
+        fc.array(fc.oneof(fc.float(), fc.float({ min: Math.fround(-1e-38), max: Math.fround(1e-38) }), fc.integer({ min: -4096, max: 4096 }).map((k) => k / 32)), { minLength: 1, maxLength: 60 }),
+        (m, e, e0, xs) => {
+          const t = new FloatType(m, e, e0);
+          const x = Float32Array.from([...xs, -0, 0, NaN, Infinity, -Infinity, 1.401298464324817e-45, -3.4028234663852886e38]);
+          const out = floatQuantizeArray(t, x);
+          x.forEach((v, j) => {
+            const want = t.quantize(v);
+            expect(Number.isNaN(want) ? Number.isNaN(out[j]!) : Object.is(out[j], want)).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
