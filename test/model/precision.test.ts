@@ -78,6 +78,39 @@ describe('precision inference cannot overflow', () => {
     );
   });
 
+  test('per-channel option: one accumulator and result type per output channel, each no wider than the per-tensor one', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const r = new Rng(seed);
+        const json = chain(r, [r.int(2, 6)], randomType(r, { maxW: 10, plain: true }), false);
+        const model = loadModel(json);
+        const pt = inferPrecision(model);
+        const pc = inferPrecision(model, { perChannel: true });
+        const layers = pc.model.layers;
+        for (let i = 0; i < layers.length; i++) {
+          const l = layers[i]!;
+          if (l.kind !== 'Dense') continue;
+          const accs = Array.isArray(l.accum) ? l.accum : [l.accum];
+          const whole = pt.model.layers[i] as typeof l;
+          const w = (whole.accum as { width: number }).width;
+          for (const a of accs as { width: number }[]) expect(a.width).toBeLessThanOrEqual(w);
+        }
+        // and the engine still equals the reference, corners included
+        const t = pc.model.inputs[0]!.type!;
+        const n = json.inputs[0]!.shape[0]!;
+        const xs = [new Array(n).fill(t.minRaw), new Array(n).fill(t.maxRaw)];
+        const res = runModel(pc.model, { x: xs.flat() }, 2, { check: true });
+        const out = pc.model.outputs[0]!;
+        const size = res.infos.get(out)!.size;
+        xs.forEach((x, b) => {
+          const ref = referenceRun(pc.model, { x }).get(out)!;
+          for (let e = 0; e < size; e++) expect(BigInt(res.outputs.get(out)![b * size + e]!)).toBe(ref[e]);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test('provenance lines name the range, step and weights', () => {
     const json: ModelJson = {
       format: 'hlsq-model',
