@@ -25,6 +25,8 @@ export function register(program: Command): void {
           JSON.stringify({ top: r.top, passed: r.passed, compiler: r.toolchain.version, apInclude: r.apInclude, compileSeconds: r.compile.seconds, runSeconds: r.run.seconds, result: res }, null, 2) + '\n',
         );
       } else {
+        const warnings = r.compile.warnings.trim();
+        if (warnings) process.stdout.write(`  compiler output:\n${warnings.split('\n').slice(0, 20).map((l) => `    ${l}`).join('\n')}\n`);
         const out = r.run.stdout.trim().split('\n').filter((l) => l.startsWith('MISMATCH'));
         for (const l of out) process.stdout.write(`  ${l}\n`);
         if (r.run.stderr.trim()) process.stdout.write(`  ${r.run.stderr.trim()}\n`);
