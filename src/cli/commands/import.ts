@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError } from '../../emulator/errors.js';
 import { readOnnx } from '../../import/onnx.js';
-import { evaluateQonnx, importQonnx, qonnxQuantizers } from '../../import/qonnx/index.js';
+import { checkImport, evaluateQonnx, importQonnx, qonnxQuantizers } from '../../import/qonnx/index.js';
 import { saveModel } from '../../model/save.js';
 import { npyToFloat64, readNpy, writeNpy } from '../../model/npy.js';
 
@@ -16,6 +16,7 @@ interface ImportCliOptions {
   evaluate?: string;
   evaluateOut?: string;
   inputScale?: string;
+  check?: string;
   json?: boolean;
 }
 
@@ -31,7 +32,8 @@ export function register(program: Command): void {
     .option('--quantizers', 'list every quantizer node and its hlsq format (ap_fixed type or minifloat) instead of importing')
     .option('--evaluate <x.npy>', 'run the QONNX graph (float reference semantics) on the samples of a .npy file (batch axis first)')
     .option('--evaluate-out <y.npy>', 'where --evaluate writes the graph output (float64 .npy)')
-    .option('--input-scale <k>', 'multiply the --evaluate samples by k first (e.g. 0.00392156862745098 for pixels / 255)')
+    .option('--check <x.npy>', 'after importing, run the QONNX graph and the imported model on these samples and compare the outputs')
+    .option('--input-scale <k>', 'scale the --evaluate / --check samples first: a number or a fraction (1/255 for 8-bit pixels)')
     .option('--json', 'print the report as JSON')
     .addHelpText(
       'after',
@@ -58,9 +60,8 @@ export function register(program: Command): void {
         const graph = readOnnx(readFileSync(file), file);
         if (graph.inputs.length !== 1) throw new InvalidArgumentError('--evaluate', o.evaluate, 'a model with one graph input');
         const arr = readNpy(o.evaluate);
-        const k = o.inputScale === undefined ? 1 : Number(o.inputScale);
-        if (!Number.isFinite(k)) throw new InvalidArgumentError('--input-scale', o.inputScale, 'a finite number');
-        const x = npyToFloat64(arr, o.evaluate).map((v) => Math.fround(v * k));
+        const scale = inputScale(o);
+        const x = npyToFloat64(arr, o.evaluate).map((v) => Math.fround(scale(v)));
         const input = graph.inputs[0]!;
         const perSample = (input.dims ?? []).slice(1);
         const n = arr.shape[0] ?? 1;
@@ -85,6 +86,16 @@ export function register(program: Command): void {
         report.model = o.out;
         report.layers = r.model.layers.length;
         report.notes = r.notes;
+        if (o.check) {
+          const arr = readNpy(o.check);
+          const scale = inputScale(o);
+          const x = npyToFloat64(arr, o.check).map((v) => scale(v));
+          const c = checkImport(r, x, arr.shape[0] ?? 1);
+          report.check = c;
+          if (!o.json) {
+            process.stdout.write(`check ${o.check}: ${c.samples} samples, ${c.equal}/${c.compared} output values equal to the QONNX graph's (${c.output}), max |difference| ${c.maxAbsDiff}\n`);
+          }
+        }
         if (!o.json) {
           process.stdout.write(`imported ${file}: ${r.model.layers.length} layers -> ${o.out}\n`);
           for (const [kind, count] of countKinds(r.model.layers.map((l) => l.kind))) process.stdout.write(`  ${kind} x${count}\n`);
@@ -93,6 +104,15 @@ export function register(program: Command): void {
       }
       if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     });
+}
+
+/** The sample scaling as a function: `k` multiplies, `a/b` multiplies by a then divides by b (1/255 exactly as v / 255). */
+function inputScale(o: ImportCliOptions): (v: number) => number {
+  if (o.inputScale === undefined) return (v) => v;
+  const m = /^\s*([-+0-9.eE]+)\s*\/\s*([-+0-9.eE]+)\s*$/.exec(o.inputScale);
+  const [a, b] = m ? [Number(m[1]), Number(m[2])] : [Number(o.inputScale), 1];
+  if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) throw new InvalidArgumentError('--input-scale', o.inputScale, 'a finite number or a fraction a/b, e.g. 1/255');
+  return (v) => (v * a) / b;
 }
 
 function countKinds(kinds: string[]): Map<string, number> {

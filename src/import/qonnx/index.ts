@@ -32,3 +32,4 @@ export function importQonnx(source: string | Uint8Array, opts: ImportOptions = {
   return { ...result, loaded, graph };
 }
 export { qonnxQuantizers, minifloatOf, type QuantizerInfo } from './quantizers.js';
+export { checkImport, channelsLastOrder, type ImportCheck } from './check.js';
