@@ -32,7 +32,7 @@ function num(text: string | undefined, name: string): number {
 
 function formatOf(o: DiffOptions): DiffFormat {
   const given = [o.type !== undefined, o.k !== undefined || o.i !== undefined || o.f !== undefined, o.minifloat !== undefined, !!o.binary].filter(Boolean).length;
-  if (given !== 1) throw new InvalidArgumentError('format', 'options', 'exactly one of --type, --k/--i/--f, --minifloat m,e,e0 or --binary');
+  if (given !== 1) throw new InvalidArgumentError('format', `${given} of the format options`, 'exactly one of --type, --k/--i/--f, --minifloat m,e,e0 or --binary');
   if (o.binary) return { kind: 'binary' };
   if (o.minifloat !== undefined) {
     const p = o.minifloat.split(',');
@@ -55,7 +55,7 @@ function formatOf(o: DiffOptions): DiffFormat {
 
 function inputOf(o: DiffOptions): Float64Array | Float32Array {
   const given = [o.values !== undefined, o.npy !== undefined, o.random !== undefined].filter(Boolean).length;
-  if (given !== 1) throw new InvalidArgumentError('input', 'options', 'exactly one of --values a,b,c, --npy file.npy or --random N');
+  if (given !== 1) throw new InvalidArgumentError('input', `${given} of the input options`, 'exactly one of --values a,b,c, --npy file.npy or --random N');
   let x: Float64Array | Float32Array;
   if (o.values !== undefined) x = parseDiffValues(o.values);
   else if (o.npy !== undefined) {
