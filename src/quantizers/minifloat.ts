@@ -4,6 +4,7 @@
  * `{ compat: 'quantizers' }`.
  */
 import { FloatType, floatQuantizeArray } from '../emulator/minifloat.js';
+import { binade } from '../emulator/floatBits.js';
 import { QuantizerRangeError } from './errors.js';
 import { rne } from './fixedCompat.js';
 import { isCompat } from './modes.js';
@@ -15,10 +16,32 @@ const fr = Math.fround;
 /** Hard-coded upstream; added to |x| before log2 (the source of disagreement class M1). */
 export const UPSTREAM_EPS = 1e-7;
 
-/** e_req of upstream: floor(log2(|x| + 1e-7)), with float32 steps for float32 input (spec §6). */
-export function compatEreq(x: number, f32: boolean): number {
+/** e_req of upstream, as written: floor(log2(|x| + 1e-7)), float32 steps for float32 input (spec §6). */
+export function compatEreqLog2(x: number, f32: boolean): number {
   if (f32) return Math.floor(fr(Math.log2(fr(Math.abs(x) + fr(UPSTREAM_EPS)))));
   return Math.floor(Math.log2(Math.abs(x) + UPSTREAM_EPS));
+}
+
+const F32_EPS = fr(UPSTREAM_EPS);
+/**
+ * The same value without calling log2 where that is provably identical: y = |x| + 1e-7 is formed as
+ * upstream forms it, and E = floor(log2 y) is read from its bits. log2 can only disagree with E (by
+ * rounding up to E+1 just below 2^(E+1), or down just above 2^E) when y is within a relative `w` of a
+ * power of two: elsewhere |log2 y - k| >= 1.44·w for every integer k, far more than log2's error (< 1 ulp,
+ * at most 2^-42 here) plus, on the float32 path, the float32 rounding of the result (at most 2^-17 for
+ * |log2 y| < 256). Inside the windows the upstream expression itself is evaluated.
+ */
+export function compatEreq(x: number, f32: boolean): number {
+  const y = f32 ? fr(Math.abs(x) + F32_EPS) : Math.abs(x) + UPSTREAM_EPS;
+  if (!(y > 0) || y === Infinity) return compatEreqLog2(x, f32);
+  const E = binade(y);
+  const r = y * POW2_NEG(E); // exact: y / 2^E in [1, 2)
+  const w = f32 ? 2 ** -12 : 2 ** -40;
+  if (r < 1 + w || r > 2 - 2 * w) return compatEreqLog2(x, f32);
+  return E;
+}
+function POW2_NEG(E: number): number {
+  return E > -1000 ? 2 ** -E : 2 ** (-E - 100) * 2 ** 100;
 }
 
 /** One element of upstream's float_quantize_np (spec §4.3). */

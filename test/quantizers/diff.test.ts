@@ -71,3 +71,26 @@ describe('quantizerDiff: every exact/compat disagreement falls in a class of spe
     expect(counts.M1).toBeGreaterThan(0);
   });
 });
+
+describe('compat e_req without log2 where provably identical', () => {
+  test('equals the upstream expression, including doubles and floats next to powers of two', async () => {
+    const { compatEreq, compatEreqLog2 } = await import('../../src/quantizers/minifloat.js');
+    const near = fc.tuple(fc.integer({ min: -140, max: 127 }), fc.integer({ min: -40, max: 40 })).map(([E, k]) => 2 ** E * (1 + k * 2 ** -52));
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ noNaN: true }), near, fc.float().map(Number)), fc.boolean(), (x, f32) => {
+        const v = f32 ? Math.fround(x) : x;
+        expect(compatEreq(v, f32)).toBe(compatEreqLog2(v, f32));
+      }),
+      { numRuns: 20000 },
+    );
+    for (let E = -140; E <= 128; E++) {
+      for (const k of [-3, -2, -1, 0, 1, 2]) {
+        const x = 2 ** E + k * 2 ** (E - 52);
+        for (const f32 of [false, true]) {
+          const v = f32 ? Math.fround(x) : x;
+          expect(compatEreq(v, f32)).toBe(compatEreqLog2(v, f32));
+        }
+      }
+    }
+  });
+});
