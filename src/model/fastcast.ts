@@ -9,17 +9,89 @@ import { castRaw } from '../emulator/value.js';
 
 export type NumberCast = (v: number) => number;
 
-/** The increment rules of quantization.ts on numbers: (qb, rest, negative, truncated) -> round up. */
-type Increment = (qb: boolean, rest: boolean, neg: boolean, t: number) => boolean;
-const INCREMENTS: Readonly<Record<QuantMode, Increment>> = {
-  AP_TRN: () => false,
-  AP_TRN_ZERO: (_qb, _rest, neg) => neg,
-  AP_RND: (qb) => qb,
-  AP_RND_ZERO: (qb, rest, neg) => qb && (neg || rest),
-  AP_RND_MIN_INF: (qb, rest) => qb && rest,
-  AP_RND_INF: (qb, rest, neg) => qb && (!neg || rest),
-  AP_RND_CONV: (qb, rest, _neg, t) => qb && (t % 2 !== 0 || rest),
+/** Quantization modes as small integers: one class with integer fields keeps the hot path monomorphic. */
+const MODE: Readonly<Record<QuantMode, number>> = {
+  AP_TRN: 0,
+  AP_TRN_ZERO: 1,
+  AP_RND: 2,
+  AP_RND_ZERO: 3,
+  AP_RND_MIN_INF: 4,
+  AP_RND_INF: 5,
+  AP_RND_CONV: 6,
 };
+
+const WRAP = 0;
+const SATURATE = 1;
+
+class NumberConversion {
+  constructor(
+    /** Source fraction bits minus destination fraction bits. */
+    private readonly d: number,
+    private readonly mode: number,
+    private readonly overflow: number,
+    private readonly min: number,
+    private readonly max: number,
+    private readonly signed: boolean,
+    /** AP_SAT_SYM between signed types: the minimum code itself counts as underflow. */
+    private readonly symMin: boolean,
+    /** Codes stored on overflow / underflow by the saturating modes. */
+    private readonly high: number,
+    private readonly low: number,
+  ) {}
+
+  /** Step 1 (quantization.ts): floor to the destination LSB, then the mode's increment. */
+  round(v: number): number {
+    const d = this.d;
+    if (d <= 0) return d === 0 ? v : v * 2 ** -d;
+    const pow = 2 ** d;
+    const t = Math.floor(v / pow);
+    const rem = v - t * pow;
+    if (rem === 0) return t;
+    const half = pow / 2;
+    const qb = rem >= half;
+    const rest = qb ? rem !== half : true;
+    const neg = v < 0;
+    let inc: boolean;
+    switch (this.mode) {
+      case 0:
+        inc = false;
+        break;
+      case 1:
+        inc = neg;
+        break;
+      case 2:
+        inc = qb;
+        break;
+      case 3:
+        inc = qb && (neg || rest);
+        break;
+      case 4:
+        inc = qb && rest;
+        break;
+      case 5:
+        inc = qb && (!neg || rest);
+        break;
+      default:
+        inc = qb && (t % 2 !== 0 || rest);
+    }
+    return inc ? t + 1 : t;
+  }
+
+  /** Steps 2 and 3 (overflow.ts): plain wrap-around or saturation to the stored codes. */
+  convert(v: number): number {
+    const q = this.round(v);
+    if (this.overflow === WRAP) {
+      if (q >= this.min && q <= this.max) return q;
+      const m = this.max - this.min + 1;
+      let r = q % m;
+      if (r < 0) r += m;
+      return this.signed && r > this.max ? r - m : r;
+    }
+    if (q > this.max) return this.high;
+    if (q < this.min || (this.symMin && q === this.min)) return this.low;
+    return q;
+  }
+}
 
 /** A number conversion from src to dst, or undefined when this pair needs the BigInt path. */
 export function numberCast(src: FixedType, dst: FixedType): NumberCast | undefined {
@@ -32,45 +104,19 @@ export function numberCast(src: FixedType, dst: FixedType): NumberCast | undefin
   if (d < 0 && src.width - d > 53) return undefined;
   const min = Number(dst.minRaw);
   const max = Number(dst.maxRaw);
-  const W = dst.width;
-  const modulus = 2 ** W;
-  const signed = dst.signed;
-  const symMin = o === 'AP_SAT_SYM' && dst.signed && src.signed;
-  const symNeg = dst.signed ? (W === 1 ? min : min + 1) : 0;
-  const up = 2 ** -d;
-  const pow = 2 ** d;
-  const half = 2 ** (d - 1);
-  const mode = dst.quant;
-
-  // The rounding rule is chosen once here: the hot path never compares mode strings.
-  const inc = INCREMENTS[mode];
-  const round = (v: number): number => {
-    if (d <= 0) return v * up;
-    const t = Math.floor(v / pow);
-    const rem = v - t * pow;
-    if (rem === 0) return t;
-    const qb = rem >= half;
-    return inc(qb, qb ? rem !== half : true, v < 0, t) ? t + 1 : t;
-  };
-
-  if (o === 'AP_WRAP') {
-    return (v) => {
-      const q = round(v);
-      if (q >= min && q <= max) return q;
-      let r = q % modulus;
-      if (r < 0) r += modulus;
-      if (signed && r > max) r -= modulus;
-      return r;
-    };
-  }
-  const high = o === 'AP_SAT_ZERO' ? 0 : max;
-  const low = o === 'AP_SAT' ? min : o === 'AP_SAT_ZERO' ? 0 : symNeg;
-  return (v) => {
-    const q = round(v);
-    if (q > max) return high;
-    if (q < min || (symMin && q === min)) return low;
-    return q;
-  };
+  const symNeg = dst.signed ? (dst.width === 1 ? min : min + 1) : 0;
+  const c = new NumberConversion(
+    d,
+    MODE[dst.quant],
+    o === 'AP_WRAP' ? WRAP : SATURATE,
+    min,
+    max,
+    dst.signed,
+    o === 'AP_SAT_SYM' && dst.signed && src.signed,
+    o === 'AP_SAT_ZERO' ? 0 : max,
+    o === 'AP_SAT' ? min : o === 'AP_SAT_ZERO' ? 0 : symNeg,
+  );
+  return (v) => c.convert(v);
 }
 
 /** A conversion on numbers when possible, else through BigInt and `castRaw` (same result either way). */
