@@ -67,6 +67,12 @@ describe('the importer refuses what it cannot read', () => {
     expect(msg).toMatch(/supported: .*Quant.*MatMul/);
   });
 
+  test.each(['qonnx.custom_op.general', 'finn.custom_op.general', 'onnx.brevitas'])('Quant in the %s domain imports', (domain) => {
+    const spec = mlp();
+    spec.nodes[0]!.domain = domain;
+    expect(importQonnx(buildOnnx(spec)).model.inputs[0]!.type).toBe('ap_fixed<8,5,AP_RND_CONV,AP_SAT>');
+  });
+
   test('an op in an unknown domain is refused (Quant only in the QONNX domains)', () => {
     const spec = mlp();
     spec.nodes[0]!.domain = 'com.example';
