@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 const { onnx } = onnxProto;
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
-export const EXTERNAL = resolve(repoRoot, '..', 'shared', 'external');
+/** ../shared/external next to the repository; HLSQ_EXTERNAL overrides it (e.g. to check that tests skip cleanly). */
+export const EXTERNAL = process.env.HLSQ_EXTERNAL ?? resolve(repoRoot, '..', 'shared', 'external');
 export const external = (...p: string[]) => join(EXTERNAL, ...p);
 export const hasExternal = (...p: string[]) => existsSync(external(...p));
 
