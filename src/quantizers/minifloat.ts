@@ -74,6 +74,36 @@ export function compatDecompose(x: number, m: number, e: number, e0: number, f32
   return [mant, eact];
 }
 
+/** 2 ** n for integer n in [-1100, 1100], tabulated with the very expression upstream evaluates. */
+const POW2_TABLE = Float64Array.from({ length: 2201 }, (_, j) => 2 ** (j - 1100));
+function pow2(n: number): number {
+  return Number.isInteger(n) && n >= -1100 && n <= 1100 ? POW2_TABLE[n + 1100]! : 2 ** n;
+}
+
+/**
+ * compatMinifloat over an array with one (m, e, e0): the per-call constants hoisted, e_req without
+ * log2 where provably identical (compatEreq), powers of two from a table of the same expression.
+ * Property-tested equal to compatMinifloat element for element.
+ */
+export function compatMinifloatArray(x: ArrayLike<number>, m: number, e: number, e0: number, f32: boolean, out: Float64Array): Float64Array {
+  const H = Math.max(2 ** (e - 1), 1);
+  const lo = e0 - H + 1;
+  const hi = e0 + H - 1;
+  const Lhi = 2 ** (m + 1) - 1;
+  const L = 2 ** (m + 1);
+  for (let j = 0; j < x.length; j++) {
+    const v = x[j]!;
+    const ereq = compatEreq(v, f32);
+    const eact = Math.min(Math.max(ereq, lo), hi);
+    const scale = pow2(eact - m);
+    let q = rne(v / scale);
+    const lim = eact === hi ? Lhi : L;
+    q = Math.min(Math.max(q, -lim), lim);
+    out[j] = q * scale;
+  }
+  return out;
+}
+
 const typeCache = new Map<string, FloatType>();
 export function floatTypeOf(m: number, e: number, e0: number): FloatType {
   const key = `${m},${e},${e0}`;
@@ -102,7 +132,9 @@ export function floatQuantizeNp(x: Num, m: Num, e: Num, e0: Num = 0, opts?: QOpt
   const out = new Float64Array(b.size);
   if (compat) {
     const f32 = b.ops[0]!.float32 && b.ops.slice(1).every((o) => o.isNumber);
-    for (let n = 0; n < b.size; n++) out[n] = compatMinifloat(rx(n), rm(n), re(n), r0(n), f32);
+    const data = b.ops[0]!.data;
+    if (b.ops.slice(1).every((o) => o.data.length === 1) && data.length === b.size) compatMinifloatArray(data, rm(0), re(0), r0(0), f32, out);
+    else for (let n = 0; n < b.size; n++) out[n] = compatMinifloat(rx(n), rm(n), re(n), r0(n), f32);
   } else if (b.ops.slice(1).every((o) => o.data.length === 1)) {
     const t = floatTypeOf(rm(0), re(0), r0(0));
     const data = b.ops[0]!.data;

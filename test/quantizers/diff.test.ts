@@ -94,3 +94,24 @@ describe('compat e_req without log2 where provably identical', () => {
     }
   });
 });
+
+describe('compatMinifloatArray = compatMinifloat', () => {
+  test('random formats (non-integer e0 too), float64 and float32', async () => {
+    const { compatMinifloat, compatMinifloatArray } = await import('../../src/quantizers/minifloat.js');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 8 }), fc.oneof(fc.integer({ min: -20, max: 20 }), fc.double({ min: -5, max: 5, noNaN: true })),
+        fc.array(fc.double(), { minLength: 1, maxLength: 40 }), fc.boolean(),
+        (m, e, e0, xs, f32) => {
+          const x = f32 ? Float32Array.from(xs) : Float64Array.from(xs);
+          const out = compatMinifloatArray(x, m, e, e0, f32, new Float64Array(x.length));
+          x.forEach((v, j) => {
+            const want = compatMinifloat(v, m, e, e0, f32);
+            expect(Number.isNaN(want) ? Number.isNaN(out[j]!) : Object.is(out[j], want)).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+});
