@@ -12,7 +12,7 @@
  * line per entry and the work is split into units of similar size across the available cores.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -507,27 +507,28 @@ function sameResultType(expected: TypeJson, got: TypeJson): boolean {
 
 // ------------------------------------------------------------------------------ build & cache
 
-function headerFingerprint(dir: string): string {
+/**
+ * A hash of exactly the headers the harness includes (as the compiler resolves them), so that the
+ * cache survives unrelated files being added next to ap_int.h and is invalidated by any edit that
+ * matters, for hlsq's headers and the vendor's alike.
+ */
+async function headerFingerprint(cxx: string, include: string): Promise<string> {
+  const deps = await execa(cxx, ['-std=c++14', '-x', 'c++', '-M', `-I${include}`, `-I${HARNESS_DIR}`, path.join(HARNESS_DIR, 'hlsq_harness.h')], {
+    reject: false,
+  });
+  if (deps.exitCode !== 0) {
+    throw new CppEngineError(`cannot resolve the harness' headers with ${cxx} -I${include}: ${String(deps.stderr).slice(0, 2000)}`);
+  }
+  const files = String(deps.stdout)
+    .replace(/\\\n/g, ' ')
+    .split(/\s+/)
+    .filter((f) => f.endsWith('.h') || f.endsWith('.hpp') || !f.includes('.'))
+    .filter((f) => f && !f.endsWith(':'))
+    .map((f) => path.resolve(f))
+    .filter((f) => f.startsWith(path.resolve(include)) || f.startsWith(HARNESS_DIR))
+    .sort();
   const h = createHash('sha256');
-  const walk = (d: string, depth: number): void => {
-    let names: string[];
-    try {
-      names = readdirSync(d).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const p = path.join(d, name);
-      const st = statSync(p);
-      if (st.isDirectory()) {
-        if (depth < 1 && name === 'etc') walk(p, depth + 1);
-      } else if (/^(ap_|hls_|hlsq_)|^etc$/.test(name) || depth > 0) {
-        h.update(name).update('\0').update(readFileSync(p)).update('\0');
-      }
-    }
-  };
-  walk(dir, 0);
-  walk(HARNESS_DIR, 0);
+  for (const f of new Set(files)) h.update(f).update('\0').update(readFileSync(f)).update('\0');
   return h.digest('hex');
 }
 
@@ -600,7 +601,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
  * is reported as an extra `rtype` field.
  */
 export async function runCppEngine(records: readonly VectorRecord[], opts: CppEngineOptions = {}): Promise<EvaluatedResult[]> {
-  const include = opts.apInclude ?? process.env.AP_INCLUDE ?? HLSQ_AP_INCLUDE;
+  const include = path.resolve(opts.apInclude ?? process.env.AP_INCLUDE ?? HLSQ_AP_INCLUDE);
   if (!existsSync(path.join(include, 'ap_fixed.h'))) {
     throw new CppEngineError(`no ap_fixed.h in ${include} (set AP_INCLUDE or apInclude to a directory holding the vendor's ap_int.h and ap_fixed.h)`);
   }
@@ -632,7 +633,7 @@ export async function runCppEngine(records: readonly VectorRecord[], opts: CppEn
   const fingerprint = createHash('sha256')
     .update(await compilerId(cxx))
     .update('\0' + flags.join(' ') + '\0' + include + '\0')
-    .update(headerFingerprint(include))
+    .update(await headerFingerprint(cxx, include))
     .digest('hex');
 
   const results = new Array<EvaluatedResult>(records.length);
