@@ -99,7 +99,6 @@ function modelShape(node: OnnxNode, dims: readonly number[]): number[] {
   throw new UnsupportedError(node.name, node.opType, `a tensor of shape [${dims}]`, 'shapes [N, F], [N, C, L] or [N, C, H, W]');
 }
 
-const bitlen = (v: bigint): number => (v <= 0n ? 0 : v.toString(2).length);
 const pow2 = (e: number): Rational => (e >= 0 ? Q.rat(1n << BigInt(e)) : Q.rat(1n, 1n << BigInt(-e)));
 
 class Lowering {
@@ -193,7 +192,7 @@ class Lowering {
       }
     }
     throw new InvalidArgumentError(
-      'inputType',
+      'input type (--input-type / inputType)',
       undefined,
       `a fixed-point type for graph input ${JSON.stringify(name)} (e.g. ap_ufixed<16,1,AP_RND_CONV,AP_SAT> for pixels in [0, 1]); it is not fed by a power-of-two Quant that would define it`,
     );
@@ -374,9 +373,6 @@ class Lowering {
       c: idx.map((i) => ch(beta!, i)),
       k: { g: gs, ve },
     };
-    if (gs.some(Q.isZero)) {
-      // K = 0 channels are constants; keep them symbolic (thresholds handle constant maps)
-    }
     return { ...v, map };
   }
 
@@ -477,7 +473,7 @@ class Lowering {
     if (!s || !z) throw new UnsupportedError(node.name, node.opType, 'a scale or zero point that varies within a channel', 'per-tensor or per-channel scale and zero point');
     if (s.some((r) => Q.sign(r) <= 0)) throw new UnsupportedError(node.name, node.opType, 'a non-positive scale', 'scale > 0');
     if (z.some((r) => !Q.isZero(r))) throw new UnsupportedError(node.name, node.opType, 'a non-zero zero point on a computed tensor', 'zeropt = 0');
-    if (bits === 1 && a.signed) return this.bipolarFrom(node, v, s, { lo: 0n, hi: 1n, rounding: 'FLOOR', bias: 0n, stepFromZero: true });
+    if (bits === 1 && a.signed) return this.bipolarFrom(node, v, s);
     const { min, max } = intRange(a.signed, a.narrow, bits);
     const po2 = s.map((r) => Q.log2Exact(r));
     const allPo2 = po2.every((e) => e !== undefined);
@@ -574,11 +570,11 @@ class Lowering {
   bipolar(node: OnnxNode, v: CodedValue, scaleC: ConstValue): CodedValue {
     const s = this.channelVector(node, v, scaleC.t);
     if (!s || s.some((r) => Q.sign(r) <= 0)) throw new UnsupportedError(node.name, node.opType, 'a scale that varies within a channel or is not positive', 'a positive per-tensor or per-channel scale');
-    return this.bipolarFrom(node, v, s, { lo: 0n, hi: 1n, rounding: 'FLOOR', bias: 0n, stepFromZero: true });
+    return this.bipolarFrom(node, v, s);
   }
 
   /** ±s with 0 -> +1: codes b = [value >= 0] in {0, 1}, value = s·(2b − 1) pending downstream. */
-  bipolarFrom(node: OnnxNode, v: CodedValue, s: Rational[], _: { lo: bigint; hi: bigint; rounding: QonnxRounding; bias: bigint; stepFromZero: boolean }): CodedValue {
+  bipolarFrom(node: OnnxNode, v: CodedValue, s: Rational[]): CodedValue {
     const C = Math.max(s.length, v.map.a.length, v.map.c.length, v.map.k?.g.length ?? 1, v.types.length);
     const idx = Array.from({ length: C }, (_x, i) => i);
     // value >= 0  <=>  floor(value + 1) >= 1: FLOOR at scale 1 with zero point 1 (zero -> +1)
@@ -590,7 +586,6 @@ class Lowering {
       scale: () => Q.ONE,
       outType: () => new FixedType(1, 1, false, 'AP_TRN', 'AP_SAT'),
       outScale: [Q.ONE],
-      forceFloorAtZero: true,
     });
     return { ...out, map: { a: s.map((r) => Q.mul(r, Q.rat(2n))), b: [Q.ZERO], c: s.map(Q.neg) } };
   }
@@ -608,7 +603,6 @@ class Lowering {
       outScale: Rational[];
       /** t = value / scale + zeropt (0 unless given). */
       zeropt?: Rational;
-      forceFloorAtZero?: boolean;
     },
   ): CodedValue {
     if (v.perm && idx.length > 1) throw new UnsupportedError(node.name, node.opType, 'per-channel thresholds after Flatten', 'per-tensor quantizers after Flatten');
@@ -679,7 +673,7 @@ class Lowering {
     if (w.t.dims.length !== 2 || w.t.dims[0] !== x.dims[1]) throw new UnsupportedError(node.name, node.opType, `weights [${w.t.dims}] for input [${x.dims}]`, `weights [${x.dims[1]}, n_out]`);
     const { v, a0, d } = this.macInput(node, x);
     const [nIn, nOut] = w.t.dims as [number, number];
-    const wq = weightCodes(node, w, 0);
+    const wq = weightCodes(node, w);
     const rowOf = (k: number) => (v.perm ? v.perm[k]! : k);
     const codes: bigint[] = new Array(nIn * nOut);
     for (let k = 0; k < nIn; k++) for (let j = 0; j < nOut; j++) codes[k * nOut + j] = wq.codes[rowOf(k) * nOut + j]!;
@@ -723,7 +717,7 @@ class Lowering {
       v = this.materialize({ ...v, map: { a: [Q.ONE], b: d, c: [Q.ZERO] } }, node.name);
       d = [Q.ZERO];
     }
-    const wq = weightCodes(node, w, 0);
+    const wq = weightCodes(node, w);
     // ONNX [M, Cin, KH, KW] -> model [KH, KW, Cin, M]
     const codes: bigint[] = new Array(M * Cin * KH * KW);
     for (let m = 0; m < M; m++)
@@ -866,10 +860,10 @@ function transposeConst(w: ConstValue): ConstValue {
 }
 
 /**
- * Integer codes of a weight constant with the output channel on `axis`-free last/first axis: per output
+ * Integer codes of a weight constant (Dense [in, out], Conv [M, C, KH, KW]); per output
  * channel j a type and a factor such that real = code · 2^-F_j · factor_j.
  */
-function weightCodes(node: OnnxNode, w: ConstValue, _axis: number): { codes: bigint[]; types: FixedType[]; factor: Rational[] } {
+function weightCodes(node: OnnxNode, w: ConstValue): { codes: bigint[]; types: FixedType[]; factor: Rational[] } {
   const isConv = w.t.dims.length === 4;
   const nOut = isConv ? w.t.dims[0]! : w.t.dims[1]!;
   const outOf = (k: number) => (isConv ? Math.floor(k / sizeOf(w.t.dims.slice(1))) : k % nOut);
@@ -1001,8 +995,6 @@ function isqrt(n: bigint): bigint {
   while ((x + 1n) * (x + 1n) <= n) x++;
   return x;
 }
-
-void bitlen;
 
 export function lowerQonnx(graph: OnnxGraph, opts: ImportOptions = {}): ImportResult {
   const l = new Lowering(graph, opts);
