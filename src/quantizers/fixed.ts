@@ -3,7 +3,7 @@
  * replica with `{ compat: 'quantizers' }`.
  */
 import { QuantizerRangeError } from './errors.js';
-import { compatFixed } from './fixedCompat.js';
+import { compatFixed, compatFixedArray } from './fixedCompat.js';
 import { checkKIF, fixedExact, fixedExactCode, vendorType } from './fixedExact.js';
 import type { KIF } from './fixedExact.js';
 import { fastDomain, quantizeArray } from '../emulator/arrayQuantize.js';
@@ -42,7 +42,10 @@ export function fixedQuantizeWith(spec: FixedSpec, x: Num, k: Num, i: Num, f: Nu
   if (spec.compat) {
     // Float32 emulation applies only when x is float32 and every parameter a number (spec §6).
     const f32 = b.ops[0]!.float32 && b.ops.slice(1).every((o) => o.isNumber);
-    for (let n = 0; n < b.size; n++) out[n] = compatFixed(rx(n), rk(n), ri(n), rf(n), spec.round, spec.overflow, f32);
+    const data = b.ops[0]!.data;
+    if (b.ops.slice(1).every((o) => o.data.length === 1) && data.length === b.size) {
+      compatFixedArray(data, rk(0), ri(0), rf(0), spec.round, spec.overflow, f32, out);
+    } else for (let n = 0; n < b.size; n++) out[n] = compatFixed(rx(n), rk(n), ri(n), rf(n), spec.round, spec.overflow, f32);
     return b.wrap(out);
   }
   const scalarParams = b.ops.slice(1).every((o) => o.data.length === 1);

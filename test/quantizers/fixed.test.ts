@@ -187,3 +187,25 @@ describe('API rules of spec §2.2 / §2.3', () => {
     expect(fixedQuantize(1e300, 1, 60, 20, { overflow: 'SAT' })).toBe(2 ** 60);
   });
 });
+
+describe('compatFixedArray = compatFixed', () => {
+  test('random formats (non-integer widths too), all modes, float64 and float32', async () => {
+    const { compatFixed, compatFixedArray } = await import('../../src/quantizers/fixedCompat.js');
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...combos), fc.constantFrom(0, 1), fc.oneof(fc.integer({ min: -10, max: 60 }), fc.double({ min: -4, max: 8, noNaN: true })),
+        fc.oneof(fc.integer({ min: -10, max: 40 }), fc.double({ min: -4, max: 8, noNaN: true })),
+        fc.array(fc.oneof(fc.double(), fc.integer({ min: -5000, max: 5000 }).map((n) => n / 64)), { minLength: 1, maxLength: 40 }), fc.boolean(),
+        ([r, o], k, i, f, xs, f32) => {
+          const x = f32 ? Float32Array.from(xs) : Float64Array.from(xs);
+          const out = compatFixedArray(x, k, i, f, r, o, f32, new Float64Array(x.length));
+          x.forEach((v, j) => {
+            const want = compatFixed(v, k, i, f, r, o, f32);
+            expect(Number.isNaN(want) ? Number.isNaN(out[j]!) : Object.is(out[j], want)).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
