@@ -19,7 +19,7 @@ export function cppCodeTypeName(width: number): string {
 }
 
 /**
- * A code as a C++ initialiser of `ap_uint<W>`: a hex integer literal up to 64 bits (with ULL beyond 32 so
+ * A code as a C++ initialiser of `hlsq::code_storage<W>::type` (ap_uint<W> or an unsigned integer): a hex integer literal up to 64 bits (with ULL beyond 32 so
  * no compiler narrows it), and the vendor's string constructor with radix 16 beyond.
  */
 export function cppCodeLiteral(raw: bigint, width: number): string {

@@ -72,7 +72,7 @@ function tensor(id: string, key: string, name: string, typeName: string, type: F
 }
 
 function codeTypeLines(prefix: string, width: number): string[] {
-  return [`typedef ap_uint<${width}> ${prefix}_code_t;`, `static const int ${prefix}_width = ${width};`];
+  return [`typedef hlsq::code_storage<${width}>::type ${prefix}_code_t;`, `static const int ${prefix}_width = ${width};`];
 }
 
 function nonzero(codes: readonly bigint[]): number {
@@ -555,7 +555,7 @@ const lookup: Rule = (ctx) => {
       `static const int in_width = ${x.type.width};`,
       `static const int res_width = ${t.result.width};`,
       `static const int table_size = ${t.codes.length};`,
-      `typedef ap_uint<${t.result.width}> table_code_t;`,
+      `typedef hlsq::code_storage<${t.result.width}>::type table_code_t;`,
     ],
     body: [`hlsq::table_lookup<${ctx.id}_config>(in, out, ${ctx.id}_table);`],
     summary: `${l.kind} table of ${t.codes.length} entries indexed by the exact input code`,

@@ -16,6 +16,27 @@ namespace hlsq {
 
 enum strategy { latency, resource };
 
+// Storage of a W-bit code in a constant array: ap_uint<W> under synthesis (ROM words of exactly W bits);
+// for C simulation the smallest unsigned C++ integer that holds it, which g++ initialises as constant
+// data (10^5-10^6 codes compile in seconds instead of minutes). Wider than 64 bits: ap_uint<W> always.
+template <int W, int bytes = (W <= 8 ? 1 : W <= 16 ? 2 : W <= 32 ? 4 : W <= 64 ? 8 : 0)> struct code_storage {
+    typedef ap_uint<W> type;
+};
+#ifndef __SYNTHESIS__
+template <int W> struct code_storage<W, 1> {
+    typedef unsigned char type;
+};
+template <int W> struct code_storage<W, 2> {
+    typedef unsigned short type;
+};
+template <int W> struct code_storage<W, 4> {
+    typedef unsigned int type;
+};
+template <int W> struct code_storage<W, 8> {
+    typedef unsigned long long type;
+};
+#endif
+
 // The value of type T whose W-bit pattern is `code` (W must equal T's width).
 template <class T, int W> inline T from_code(const ap_uint<W> &code) {
 #pragma HLS INLINE
