@@ -236,13 +236,13 @@ export function referenceLayer(l: Layer, values: Map<string, Codes>, infos: Map<
       return [...x];
     case 'Sigmoid':
     case 'Tanh': {
-      const Xt = typeList(X.types)[0]!;
+      const Xt = tableInputType(l, X);
       const table = activationTable(l.kind, Xt, R(0), `layer ${l.name}`);
       for (let i = 0; i < n; i++) out.push(table[Number(BigInt.asUintN(Xt.width, x[i]!))]!);
       return out;
     }
     case 'Softmax': {
-      const Xt = X.types[0]!;
+      const Xt = tableInputType(l, X);
       const E = l.expType ?? DEFAULT_SOFTMAX_EXP_TYPE;
       const V = l.invType ?? DEFAULT_SOFTMAX_INV_TYPE;
       const B = l.invTableBits ?? DEFAULT_SOFTMAX_INV_BITS;
@@ -263,6 +263,14 @@ export function referenceLayer(l: Layer, values: Map<string, Codes>, infos: Map<
       return out;
     }
   }
+}
+
+/** Tables are indexed by one input type: per-channel input types are refused. */
+function tableInputType(l: Layer, X: TensorInfo): FixedType {
+  if (!X.types.every((t) => t.equals(X.types[0]!))) {
+    throw new ModelUsageError(`layer ${l.name}: a table-based layer needs a per-tensor input type (insert a Quant layer)`);
+  }
+  return X.types[0]!;
 }
 
 /** For a pooling layer: output position -> the spatial indices (flat over the spatial axes) of its window. */

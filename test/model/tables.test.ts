@@ -102,3 +102,20 @@ describe('activation tables', () => {
     );
   });
 });
+
+describe('table layers refuse per-channel input types', () => {
+  test('a Sigmoid after a per-channel result is refused with the layer name', async () => {
+    const { loadModel } = await import('../../src/model/load.js');
+    const { runModel } = await import('../../src/model/infer.js');
+    const m = loadModel({
+      format: 'hlsq-model',
+      version: 1,
+      inputs: [{ name: 'x', shape: [2], type: 'ap_fixed<6,3>' }],
+      layers: [
+        { name: 'q', kind: 'Quant', inputs: ['x'], result: ['ap_fixed<6,3>', 'ap_fixed<6,2>'] },
+        { name: 's', kind: 'Sigmoid', inputs: ['q'], result: 'ap_ufixed<8,1>' },
+      ],
+    });
+    expect(() => runModel(m, { x: [1, 2] }, 1)).toThrow(/layer s: a table-based layer needs a per-tensor input type/);
+  });
+});
