@@ -156,6 +156,32 @@ describe('lowering equals the QONNX graph semantics on random graphs', () => {
     expect(imp.model.layers.at(-1)!.result).toBe(`ap_fixed<5,1,${rounding === 'FLOOR' ? 'AP_TRN' : 'AP_RND_CONV'},AP_SAT>`);
   });
 
+  test.each(SEEDS.slice(0, 6))('residual Add of two branches with non-power-of-two dyadic scales: exact Rescale layers (seed %i)', (seed) => {
+    const r = rng(500 + seed);
+    const g = new G(r);
+    const x = g.quant('x', 2 ** -4, 8, true, false);
+    // weight scales 3·2^-4 and 5·2^-5 per output channel: dyadic, not powers of two
+    const wa = g.quant(g.rand([4, 3], -1, 1), [3 / 16, 5 / 32, 7 / 64], 4, true, false, 'ROUND', [1, 3]);
+    const wb = g.quant(g.rand([4, 3], -1, 1), 3 / 8, 3, true, false);
+    const s = g.op('Add', [g.op('MatMul', [x, wa]), g.op('MatMul', [x, wb])]);
+    const y = g.quant(g.op('Relu', [s]), 2 ** -3, 8, false, false);
+    const spec: GraphSpec = { inputs: [{ name: 'x', dims: [1, 4] }], outputs: [y], initializers: g.init, nodes: g.nodes };
+    const { imp } = check(spec, [1, 4], 40, r, [-6, 6]);
+    expect(imp.model.layers.filter((l) => l.kind === 'Rescale')).toHaveLength(2);
+    expect(imp.notes).toEqual([]);
+  });
+
+  test('a non-dyadic scale (a division by 3) that reaches an Add is rounded to 24 significant bits and reported', () => {
+    const g = new G(rng(9));
+    const x = g.quant('x', 2 ** -4, 8, true, false);
+    const wa = g.quant(g.rand([4, 3], -1, 1), 0.125, 4, true, false);
+    const third = g.op('Div', [g.op('MatMul', [x, wa]), g.c([], [3])]);
+    const s = g.op('Add', [third, g.op('MatMul', [x, g.quant(g.rand([4, 3], -1, 1), 0.25, 4, true, false)])]);
+    const imp = importQonnx(buildOnnx({ inputs: [{ name: 'x', dims: [1, 4] }], outputs: [s], initializers: g.init, nodes: g.nodes }));
+    expect(imp.notes).toHaveLength(1);
+    expect(imp.notes[0]).toMatch(/non-power-of-two scale.*24 significant bits/);
+  });
+
   test.each(SEEDS.slice(0, 4))('pools: AveragePool 2x2 and GlobalAveragePool over 4 positions (seed %i)', (seed) => {
     const r = rng(300 + seed);
     const g = new G(r);

@@ -7,8 +7,10 @@
  * value r (K = 1, or BatchNorm's gamma/sqrt(var+eps), kept symbolic). Scales, biases, the input's
  * preprocessing and BatchNorm accumulate in that map exactly (rationals) until a quantizer consumes it,
  * where it becomes either a cast (power-of-two scales, codegen.md §11.1) or exact per-channel integer
- * thresholds (§11.4), encoded as one floor-and-saturate BatchNorm layer. Only a graph output that ends in an
- * irrational or non-dyadic map is approximated, with a declared rounding, and that is reported.
+ * thresholds (§11.4), encoded as one floor-and-saturate BatchNorm layer. A map that reaches an output or an
+ * op that needs real values (Add of two tensors, ReLU after a shift) becomes a Rescale (pure scale) or
+ * BatchNorm layer: exact when its constants are dyadic, otherwise rounded to 24 significant bits (a
+ * declared rounding, reported in the notes).
  */
 import { FixedType, parseType } from '../../emulator/types.js';
 import { InvalidArgumentError } from '../../emulator/errors.js';
@@ -30,7 +32,7 @@ export interface ImportOptions {
   inputType?: string;
   /** Model name (default: from the file). */
   name?: string;
-  /** Fraction bits of constants that approximate an irrational output map (default 24). */
+  /** Significant bits of constants that approximate an irrational or non-dyadic map (default 24). */
   outputFracBits?: number;
 }
 
@@ -410,9 +412,9 @@ class Lowering {
 
   /**
    * Emit layers so that the codes' real values equal the pending map (identity afterwards). Exact when the
-   * map is dyadic; otherwise only allowed for graph outputs (`approximate`), with a note.
+   * map is dyadic; otherwise its constants are rounded (`final`: at a graph output) and a note says so.
    */
-  materialize(v: CodedValue, where: string, approximate = false, onnxTensor?: string): CodedValue {
+  materialize(v: CodedValue, where: string, final = false, onnxTensor?: string): CodedValue {
     if (isIdentity(v.map) && !v.relu) return v;
     let out = v;
     if (!isIdentity(v.map)) {
@@ -433,26 +435,33 @@ class Lowering {
         shift = idx.map((i) => Q.add(Q.mul(K[i]!, at(v.map.b, i)), at(v.map.c, i)));
       }
       if (!exact) {
-        if (!approximate) {
-          throw new UnsupportedError(where, 'lowering', 'a non-power-of-two scale or a BatchNorm that no quantizer consumes', 'scales and BatchNorms followed by a Quant (they become thresholds), or at a graph output (approximated)');
-        }
         const F = this.opts.outputFracBits ?? 24;
         // Round each constant to F significant fraction bits beyond its leading bit (ties to even).
         const sig = (r: Rational) => roundToFrac(r, Math.max(0, F - Math.floor(Math.log2(Math.abs(Q.toNumber(r)) || 1))));
         scale = scale.map(sig);
         shift = shift.map(sig);
         this.notes.push(
-          `${where}: the float graph's final affine map (scale ≈ ${Q.toNumber(scale[0]!).toPrecision(8)}${C > 1 ? ', per channel' : ''}) has no exact fixed-point form; its constants are rounded half-to-even to ${F} significant bits and the result keeps every bit of the product (the integer outputs before it are exact)`,
+          `${where}: ${final ? "the float graph's final affine map" : 'a non-power-of-two scale or a BatchNorm that no quantizer consumes'} (scale ≈ ${Q.toNumber(scale[0]!).toPrecision(8)}${C > 1 ? ', per channel' : ''}) has no exact fixed-point form; its constants are rounded half-to-even to ${F} significant bits and the result keeps every bit of the product (the integer codes before it are exact)`,
         );
       }
       const perChannel = C > 1;
-      const sc = exactConstant(scale, perChannel ? [C] : [])!;
-      const sh = exactConstant(shift, perChannel ? [C] : [])!;
-      const result = affineResultType(v.types, scale, shift);
-      const name = this.emit(
-        { kind: 'BatchNorm', name: this.unique(onnxTensor !== undefined ? `${where.replace(/^output /, '')}_affine` : `${where}_affine`), inputs: [v.tensor], scale: sc, shift: sh, result: result.toString() },
-        onnxTensor,
-      );
+      const base = onnxTensor !== undefined ? `${where.replace(/^output /, '')}_affine` : `${where}_affine`;
+      let name: string;
+      let result: FixedType;
+      if (shift.every(Q.isZero)) {
+        // a pure scale: an integer multiplier and a right shift (the model format's Rescale)
+        const S = Math.max(0, ...scale.map((r) => Q.dyadicFracBits(r)!));
+        const mult = scale.map((r) => Q.mul(r, pow2(S)));
+        result = affineResultType(v.types, scale, [Q.ZERO]);
+        result = new FixedType(result.width, result.intBits, result.signed, 'AP_RND_CONV', 'AP_WRAP');
+        const multiplier = exactConstant(perChannel ? mult : [mult[0]!], perChannel ? [C] : [])!;
+        name = this.emit({ kind: 'Rescale', name: this.unique(base), inputs: [v.tensor], multiplier, shift: S, result: result.toString() }, onnxTensor);
+      } else {
+        const sc = exactConstant(scale, perChannel ? [C] : [])!;
+        const sh = exactConstant(shift, perChannel ? [C] : [])!;
+        result = affineResultType(v.types, scale, shift);
+        name = this.emit({ kind: 'BatchNorm', name: this.unique(base), inputs: [v.tensor], scale: sc, shift: sh, result: result.toString() }, onnxTensor);
+      }
       out = { ...v, tensor: name, types: [result], map: IDENTITY };
     }
     if (v.relu) {
