@@ -51,12 +51,43 @@ export interface PlainConstant {
   readonly type: FixedType;
   readonly codes: readonly bigint[];
   readonly shape: readonly number[];
+  /** The model's per-channel types when `type` is a container holding all of them. */
+  readonly perChannel?: readonly FixedType[];
 }
 
+/**
+ * A constant with one C++ type. Per-channel types are re-expressed exactly in one container type (the
+ * widest integer part, the finest step, signed if any channel is): every value is unchanged, so every
+ * product and sum is the same exact value, and a conversion of it gives the same code, except through
+ * AP_WRAP_SM with N = 0, whose result reads a bit of the source type's width; `checkContainer` refuses that.
+ */
 function constantOf(c: Constant, layer: string, field: string): PlainConstant {
   if (!c.quantized) throw new UnsupportedModelError(layer, `${field} is a float constant; quantize the model first (codegen emits integer codes only)`);
-  const type = singleType(c.types, layer, field)!;
-  return { type, codes: c.codes, shape: c.shape };
+  const types = c.types;
+  const first = types[0]!;
+  if (types.every((t) => t.equals(first))) return { type: first, codes: c.codes, shape: c.shape };
+  const signed = types.some((t) => t.signed);
+  const F = Math.max(...types.map((t) => t.fracBits));
+  const I = Math.max(...types.map((t) => t.intBits + (signed && !t.signed ? 1 : 0)));
+  const container = new FixedType(I + F, I, signed);
+  const C = types.length;
+  const codes = c.codes.map((code, i) => code << BigInt(F - types[i % C]!.fracBits));
+  return { type: container, codes, shape: c.shape, perChannel: types };
+}
+
+function checkContainer(layer: string, k: PlainConstant, field: string, converts: FixedType, into: string): void {
+  if (k.perChannel && converts.overflow === 'AP_WRAP_SM' && converts.satBits === 0) {
+    throw new UnsupportedModelError(
+      layer,
+      `${field} has per-channel types and ${into} is ${converts}: AP_WRAP_SM with N = 0 depends on the source type's width, so codegen v1 needs one ${field} type here`,
+    );
+  }
+}
+
+function constantComment(layer: Layer, key: string, k: PlainConstant): string {
+  if (!k.perChannel) return provenance(layer, key, declared(layer, key));
+  const distinct = [...new Set(k.perChannel.map((t) => t.toString()))];
+  return `per-channel types ${distinct.join(' | ')} (declared in the model), held exactly in one container type`;
 }
 
 function provenance(layer: Layer, key: string, fallback: string): string {
@@ -108,12 +139,14 @@ function macTypes(ctx: RuleContext, l: LayerOf<'Dense' | 'Conv1D' | 'Conv2D'>, n
     : { type: new FixedType(1, 1, false), codes: new Array<bigint>(nOut).fill(0n), shape: [nOut] };
   const accum = required(singleType(l.accum, name, 'accum'), name, 'accum');
   const result = required(singleType(l.result, name, 'result'), name, 'result');
+  checkContainer(name, weights, 'weights', accum, 'the accumulator');
+  checkContainer(name, bias, 'bias', accum, 'the accumulator');
   const typedefs: Typedef[] = [
-    { name: `${ctx.id}_weight_t`, type: weights.type, comment: provenance(l, 'weights', declared(l, 'weights')) },
+    { name: `${ctx.id}_weight_t`, type: weights.type, comment: constantComment(l, 'weights', weights) },
     {
       name: `${ctx.id}_bias_t`,
       type: bias.type,
-      comment: l.bias ? provenance(l, 'bias', declared(l, 'bias')) : 'no bias in the model: zero codes (accum_t(0) = 0 in every mode)',
+      comment: l.bias ? constantComment(l, 'bias', bias) : 'no bias in the model: zero codes (accum_t(0) = 0 in every mode)',
     },
     { name: `${ctx.id}_accum_t`, type: accum, comment: provenance(l, 'accum', declared(l, 'accum')) },
     resultTypedef(ctx, result),
@@ -270,7 +303,9 @@ function channelConstant(ctx: RuleContext, c: Constant, field: string, role: str
   if (n !== 1 && n !== channels) {
     throw new UnsupportedModelError(ctx.layer.name, `${field} has ${n} codes; expected 1 or one per channel (${channels})`);
   }
-  const typedef: Typedef = { name: `${ctx.id}_${role}_t`, type: k.type, comment: provenance(ctx.layer, field, declared(ctx.layer, field)) };
+  const result = singleType(ctx.layer.result, ctx.layer.name, 'result');
+  if (result) checkContainer(ctx.layer.name, k, field, result, 'the result');
+  const typedef: Typedef = { name: `${ctx.id}_${role}_t`, type: k.type, comment: constantComment(ctx.layer, field, k) };
   const array: CodeArray = { name: `${ctx.id}_${role}`, width: k.type.width, codes: k.codes, comment: `${ctx.layer.name} ${field}, ${cppTypeName(k.type)}` };
   const config = [`static const int n_${role} = ${n};`, `typedef ${ctx.id}_${role}_t ${role}_t;`, ...codeTypeLines(role, k.type.width)];
   return { k, typedef, array, config };

@@ -73,6 +73,29 @@ export class ModelGen {
     return { shape, type: t.toString(), codes: this.codes(t, shape.reduce((a, b) => a * b, 1), sparsity) };
   }
 
+  /** Per-channel types on the last axis (channel c of element i is i mod C). */
+  constantPerChannel(shape: number[], types: FixedType[], sparsity = 0.1): Json {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const codes: string[] = [];
+    for (let i = 0; i < n; i++) codes.push(this.codes(types[i % types.length]!, 1, sparsity)[0]!);
+    return { shape, type: types.map((t) => t.toString()), codes };
+  }
+
+  /** A constant whose types are per channel (sometimes) or per tensor. */
+  maybePerChannel(shape: number[], make: () => FixedType, sparsity = 0.1): Json {
+    const C = shape[shape.length - 1] ?? 1;
+    if (shape.length === 0 || C < 2 || !this.chance(0.35)) return this.constant(shape, make(), sparsity);
+    return this.constantPerChannel(shape, Array.from({ length: C }, make), sparsity);
+  }
+
+  /** A result type that is never AP_WRAP_SM with N = 0 (codegen refuses it next to per-channel constants). */
+  resultTypeNoWrapSm(mag: number): FixedType {
+    for (;;) {
+      const t = this.resultType(mag);
+      if (!(t.overflow === 'AP_WRAP_SM' && t.satBits === 0)) return t;
+    }
+  }
+
   name(prefix: string): string {
     return `${prefix}_${++this.n}`;
   }
@@ -103,8 +126,11 @@ export class ModelGen {
   dense(x: string, nIn: number, nOut: number, mag: number): string {
     const w = this.type({ minW: 2, maxW: 8, signed: true, intRange: [-1, 3] });
     const b = this.type({ minW: 2, maxW: 10, signed: this.chance(0.8), intRange: [-1, 4] });
-    const fields: Json = { weights: this.constant([nIn, nOut], w), result: this.resultType(mag + 2).toString() };
-    if (this.chance(0.8)) fields.bias = this.constant([nOut], b);
+    const fields: Json = {
+      weights: this.chance(0.7) ? this.constant([nIn, nOut], w) : this.maybePerChannel([nIn, nOut], () => this.type({ minW: 2, maxW: 8, intRange: [-1, 3] })),
+      result: this.resultType(mag + 2).toString(),
+    };
+    if (this.chance(0.8)) fields.bias = this.chance(0.7) ? this.constant([nOut], b) : this.maybePerChannel([nOut], () => this.type({ minW: 2, maxW: 10, intRange: [-1, 4] }));
     return this.layer('Dense', [x], fields);
   }
 
@@ -121,15 +147,18 @@ export class ModelGen {
       case 'LeakyReLU':
         return this.layer('LeakyReLU', [x], { result: r, alpha: this.constant([], this.type({ minW: 2, maxW: 8, intRange: [-1, 1] }), 0) });
       case 'PReLU':
-        return this.layer('LeakyReLU', [x], { result: r, alpha: this.constant([channels], this.type({ minW: 2, maxW: 8, intRange: [-1, 1] })) });
+        return this.layer('LeakyReLU', [x], {
+          result: this.resultTypeNoWrapSm(mag).toString(),
+          alpha: this.maybePerChannel([channels], () => this.type({ minW: 2, maxW: 8, intRange: [-1, 1] })),
+        });
       case 'Quant':
         return this.layer('Quant', [x], { result: r });
       case 'BatchNorm': {
         const per = this.chance(0.5) ? [channels] : [];
         return this.layer('BatchNorm', [x], {
-          result: r,
-          scale: this.constant(per, this.type({ minW: 2, maxW: 10, intRange: [-1, 3] })),
-          shift: this.constant(per, this.type({ minW: 2, maxW: 10, intRange: [-1, 4] })),
+          result: this.resultTypeNoWrapSm(mag).toString(),
+          scale: this.maybePerChannel(per, () => this.type({ minW: 2, maxW: 10, intRange: [-1, 3] })),
+          shift: this.maybePerChannel(per, () => this.type({ minW: 2, maxW: 10, intRange: [-1, 4] })),
         });
       }
       default: {

@@ -151,3 +151,29 @@ describe('determinism', () => {
     }
   });
 });
+
+describe('per-channel constant types', () => {
+  test('are held in one container type with every value unchanged, and the generator produces them', () => {
+    let seen = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const m = resolved(randomModel(seed, 8));
+      const { files } = generateProject(m, 'm.json', { out: 'x', version: '1', samples: 2 });
+      const defines = files.get(`firmware/random_${seed}.h`) !== undefined ? files.get('firmware/defines.h')! : '';
+      seen += (defines.match(/per-channel types/g) ?? []).length;
+    }
+    expect(seen).toBeGreaterThan(0);
+    const json = {
+      format: 'hlsq-model',
+      version: 1,
+      name: 'pc',
+      inputs: [{ name: 'x', shape: [2], type: 'ap_fixed<8,3>' }],
+      layers: [{ name: 'd', kind: 'Dense', inputs: ['x'], weights: { shape: [2, 2], type: ['ap_ufixed<4,1>', 'ap_fixed<6,3>'], codes: [15, -32, 1, 31] }, result: 'ap_fixed<16,8>' }],
+    };
+    const plan = planProject(resolved(json), { version: '0' });
+    const w = plan.layers[0]!.typedefs.find((t) => t.name === 'd_weight_t')!;
+    // signed (one channel is), I = max(1 + 1, 3) = 3, F = max(3, 3) = 3
+    expect(w.type.toString()).toBe('ap_fixed<6,3>');
+    expect(w.comment).toContain('per-channel types ap_ufixed<4,1> | ap_fixed<6,3>');
+    expect(plan.layers[0]!.arrays[0]!.codes).toEqual([15n, -32n, 1n, 31n]);
+  });
+});
