@@ -129,7 +129,7 @@ const suite: BenchSuite = async () => {
   const rows: { name: string; v: { wall: number; cpu: number } }[] = [
     { name: 'minifloat m=3,e=4 exact (new Float64Array per call), float32 in', v: exactNew },
     { name: 'minifloat m=3,e=4 exact (caller-owned out), float32 in', v: exactOut },
-    { name: 'minifloat m=3,e=4 compat replica (Math.log2 per element), float32 in', v: compat },
+    { name: 'minifloat m=3,e=4 compat replica (upstream formula, log2 only next to powers of two), float32 in', v: compat },
   ];
   const results: BenchResult[] = [];
   for (const r of rows) {
