@@ -90,3 +90,36 @@ export function rng(seed: number): () => number {
 
 /** Pixels / 255 in [0, 1] (the graph's expected range) with 15 fraction bits: no pixel crosses a 2-bit threshold. */
 export const TFC_INPUT_TYPE = 'ap_ufixed<16,1,AP_RND_CONV,AP_SAT>';
+
+type Init = NonNullable<GraphSpec['initializers']>;
+
+/** A small builder of random QONNX graphs: constants, ops, Quant nodes and BatchNorms. */
+export class G {
+  readonly nodes: NodeSpec[] = [];
+  readonly init: Init = {};
+  private n = 0;
+  constructor(readonly r: () => number) {}
+  c(dims: number[], data: number[]): string {
+    const name = `c${this.n++}`;
+    this.init[name] = { dims, data };
+    return name;
+  }
+  rand(dims: number[], lo: number, hi: number): string {
+    const size = dims.reduce((a, b) => a * b, 1);
+    return this.c(dims, Array.from({ length: size }, () => Math.fround(lo + (hi - lo) * this.r())));
+  }
+  op(op: string, inputs: string[], attrs: NodeSpec['attrs'] = {}): string {
+    const output = `t${this.n++}`;
+    this.nodes.push({ op, inputs, output, attrs });
+    return output;
+  }
+  quant(x: string, scale: number | number[], bits: number, signed: boolean, narrow: boolean, rounding = 'ROUND', scaleDims?: number[]): string {
+    const s = Array.isArray(scale) ? this.c(scaleDims ?? [scale.length], scale) : this.c([], [scale]);
+    return this.op('Quant', [x, s, this.c([], [0]), this.c([], [bits])], { signed: { i: signed ? 1 : 0 }, narrow: { i: narrow ? 1 : 0 }, rounding_mode: { s: rounding } });
+  }
+  bn(x: string, C: number, allowNegative = true): string {
+    const g = Array.from({ length: C }, () => Math.fround((allowNegative && this.r() < 0.3 ? -1 : 1) * (0.2 + 2 * this.r())));
+    return this.op('BatchNormalization', [x, this.c([C], g), this.rand([C], -1, 1), this.rand([C], -2, 2), this.rand([C], 0.5, 4)], { epsilon: { f: 1e-5 } });
+  }
+}
+
