@@ -128,6 +128,22 @@ function guard(path: string): string {
   return `${path.replace(/[^A-Za-z0-9]/g, '_').toUpperCase()}_`;
 }
 
+/** What the accumulators guarantee, said only when it holds for every one of them. */
+function accumNote(plan: ProjectPlan): string[] {
+  const accums = plan.layers.flatMap((l) => l.typedefs.filter((t) => t.name === `${l.id}_accum_t`));
+  if (!accums.length) return [];
+  const wrap = accums.every((t) => t.type.kind === 'fixed' && t.type.overflow === 'AP_WRAP' && t.type.satBits === 0);
+  if (!wrap) {
+    return ['', 'Accumulators: some are not AP_WRAP (declared in the model); their layers add the terms in the model\'s order', '(bias, then the inputs in order), which the generated loops keep.'];
+  }
+  return [
+    '',
+    'Accumulators: every product is converted to <layer>_accum_t on its own, partial sums wrap (AP_WRAP), and the',
+    'final sum lies in the stated range, which <layer>_accum_t holds: the result does not depend on the order',
+    'in which the tool adds the terms.',
+  ];
+}
+
 function wordTypedefs(plan: ProjectPlan, t: Tensor) {
   if (plan.io !== 'stream') return [];
   return [{ name: wordType(t), cpp: `hlsq::packet<${t.typeName}, ${channels(t)}>`, comment: `one FIFO word: ${channels(t)} channels of one position (${positions(t)} words per inference)` }];
@@ -343,7 +359,7 @@ export function renderProject(plan: ProjectPlan, opts: RenderOptions): Map<strin
       constants: [],
     })),
   ];
-  files.set('firmware/defines.h', render('defines.h', { top, version, guard: 'DEFINES_H_', stream: plan.io === 'stream', sections }));
+  files.set('firmware/defines.h', render('defines.h', { top, version, guard: 'DEFINES_H_', stream: plan.io === 'stream', sections, accumNote: accumNote(plan) }));
 
   // firmware/weights/<layer>.h and firmware/layers/<layer>.h
   for (const l of plan.layers) {

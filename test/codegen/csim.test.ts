@@ -23,6 +23,8 @@ afterAll(cleanup);
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const RUNS = Number(process.env.HLSQ_CODEGEN_RUNS ?? 2);
 const CHAINS = 8;
+// g++ time dominates; a loaded 2-core machine needs up to a minute or two per compile
+const COMPILE_TIMEOUT = 300_000;
 
 const examples = existsSync(join(ROOT, 'examples'))
   ? readdirSync(join(ROOT, 'examples')).filter((d) => existsSync(join(ROOT, 'examples', d, 'model.json')))
@@ -45,7 +47,7 @@ describe('examples', () => {
     expect(r.run.result!.mismatches).toBe(0);
     expect(r.run.result!.samples).toBe(200);
     expect(r.compile.warnings.trim()).toBe('');
-  });
+  }, COMPILE_TIMEOUT);
 });
 
 describe('random models', () => {
@@ -63,7 +65,7 @@ describe('random models', () => {
       { numRuns: RUNS, endOnFailure: true },
     );
     expect(seen.size).toBe(RUNS);
-  });
+  }, RUNS * COMPILE_TIMEOUT);
 });
 
 describe('io_stream', () => {
@@ -75,7 +77,7 @@ describe('io_stream', () => {
     expect(files.get(`firmware/random_${seed}.cpp`)).toContain('hls::stream<');
     const r = await csimOrExplain(dir, ['-Werror']);
     expect(r.run.result!.mismatches).toBe(0);
-  });
+  }, COMPILE_TIMEOUT);
 });
 
 /** A dense network whose narrow WRAP results overflow on purpose, built with the resource strategy. */
@@ -108,7 +110,7 @@ describe('overflow on purpose, resource strategy', () => {
     expect(readFileSync(join(dir, 'firmware', 'layers', 'd1.h'), 'utf8')).toContain('hlsq::resource');
     const r = await csimOrExplain(dir, ['-Werror']);
     expect(r.run.result!.compared).toBe(300 * (4 + 6 + 4));
-  });
+  }, COMPILE_TIMEOUT);
 });
 
 describe('the testbench checks, and fails loudly', () => {
@@ -133,7 +135,7 @@ describe('the testbench checks, and fails loudly', () => {
     const r = await runTestbench(binary, join(dir, 'tb_data'));
     expect(r.exitCode).toBe(0);
     expect(r.result).toMatchObject({ status: 'pass', samples: 50, compared: 150, mismatches: 0 });
-  });
+  }, COMPILE_TIMEOUT);
 
   function variant(edit: (data: string) => void): string {
     const d = join(tempDir(), 'tb_data');
