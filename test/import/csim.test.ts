@@ -42,4 +42,25 @@ describe.skipIf(!gxx)('imported graphs: build -> csim', () => {
     expect(r.run.result?.compared).toBe(300 * 5);
     expect(r.passed).toBe(true);
   });
+
+  test('a CNN: Conv2D (same padding), BatchNorm thresholds, MaxPool, Flatten of [C, H, W] into Dense', { timeout: 600_000 }, async () => {
+    const g = new G(rng(43));
+    let x = g.quant('x', 2 ** -5, 8, true, false);
+    x = g.op('Conv', [x, g.quant(g.rand([3, 2, 3, 3], -1, 1), 2 ** -2, 3, true, false), g.rand([3], -0.5, 0.5)], { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 1, 1, 1] } });
+    x = g.quant(g.bn(x, 3), 2 ** -1, 3, true, false);
+    x = g.op('MaxPool', [x], { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] } });
+    x = g.op('Flatten', [x], { axis: { i: 1 } });
+    x = g.op('MatMul', [x, g.quant(g.rand([27, 4], -1, 1), 2 ** -2, 4, true, false)]);
+    x = g.quant(g.op('Relu', [x]), 2 ** -2, 6, false, false);
+    const imp = importQonnx(buildOnnx({ inputs: [{ name: 'x', dims: [1, 2, 6, 6] }], outputs: [x], initializers: g.init, nodes: g.nodes }));
+    expect(imp.model.layers.map((l) => l.kind)).toEqual(['Conv2D', 'BatchNorm', 'MaxPool2D', 'Flatten', 'Dense', 'ReLU', 'Quant']);
+    const modelPath = join(dir, 'cnn.json');
+    saveModel(imp.loaded, modelPath);
+    const out = join(dir, 'cnn');
+    buildProject(modelPath, { out, samples: 100, seed: 3, version: 'test' });
+    const r = await csim(out, { optimize: '-O0' });
+    expect(r.run.result?.mismatches).toBe(0);
+    expect(r.run.result?.compared).toBe(100 * 4);
+    expect(r.passed).toBe(true);
+  });
 });
