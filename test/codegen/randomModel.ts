@@ -226,8 +226,13 @@ export function addChain(g: ModelGen, kind: 'dense' | 'conv1d' | 'conv2d' | 'mer
         len = Math.floor((Lout - pool) / pool) + 1;
       }
     }
-    x = g.layer('Flatten', [x], {});
-    x = g.dense(x, len * F, g.int(1, 4), mag + 5);
+    if (g.chance(0.5)) {
+      // Dense on the last axis of a [L, C] map: one dense per position
+      x = g.dense(x, F, g.int(1, 4), mag + 5);
+    } else {
+      x = g.layer('Flatten', [x], {});
+      x = g.dense(x, len * F, g.int(1, 4), mag + 5);
+    }
     g.output(x);
     return;
   }

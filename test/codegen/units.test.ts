@@ -155,13 +155,17 @@ describe('determinism', () => {
 describe('per-channel constant types', () => {
   test('are held in one container type with every value unchanged, and the generator produces them', () => {
     let seen = 0;
+    let positionLoops = 0;
     for (let seed = 1; seed <= 6; seed++) {
       const m = resolved(randomModel(seed, 8));
       const { files } = generateProject(m, 'm.json', { out: 'x', version: '1', samples: 2 });
       const defines = files.get(`firmware/random_${seed}.h`) !== undefined ? files.get('firmware/defines.h')! : '';
       seen += (defines.match(/per-channel types/g) ?? []).length;
+      for (const [k, v] of files) if (k.startsWith('firmware/layers/') && v.includes('PositionLoop')) positionLoops++;
     }
     expect(seen).toBeGreaterThan(0);
+    // the generator also covers Dense on the last axis of a feature map
+    expect(positionLoops).toBeGreaterThan(0);
     const json = {
       format: 'hlsq-model',
       version: 1,
