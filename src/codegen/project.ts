@@ -305,8 +305,13 @@ function topBody(plan: ProjectPlan): string[] {
   if (plan.io === 'stream') return topBodyStream(plan);
   const body: string[] = [];
   const code = (line: string) => body.push(`    ${line}`);
-  const locals = plan.layers.map((l) => l.output).filter((t) => !isOutput(plan, t));
-  for (const t of locals) code(`${t.typeName} ${variable(t)}[${t.size}];`);
+  // An output port is write-only for HLS (ap_vld): an output that later layers also read is computed into
+  // a local array and copied to its port at the end.
+  const readLater = new Set(plan.layers.flatMap((l) => l.inputs));
+  const viaLocal = plan.outputs.filter((t) => readLater.has(t));
+  const local = (t: Tensor) => (viaLocal.includes(t) ? `${t.id}_local` : variable(t));
+  const locals = plan.layers.map((l) => l.output).filter((t) => !isOutput(plan, t) || viaLocal.includes(t));
+  for (const t of locals) code(`${t.typeName} ${local(t)}[${t.size}];`);
   if (locals.length) body.push('');
   // g++ does not know HLS pragmas; Vitis HLS defines __SYNTHESIS__ while it synthesises.
   code('// Interface and parallelism (read by Vitis HLS during synthesis).');
@@ -316,13 +321,22 @@ function topBody(plan: ProjectPlan): string[] {
   for (const t of plan.outputs) pragmas.push(`ARRAY_PARTITION variable = ${variable(t)} complete dim = 0`);
   pragmas.push(`INTERFACE ap_vld port = ${[...plan.inputs, ...plan.outputs].map(variable).join(',')}`);
   pragmas.push(pipelineStyle(plan));
-  for (const t of locals) pragmas.push(`ARRAY_PARTITION variable = ${variable(t)} complete dim = 0`);
+  for (const t of locals) pragmas.push(`ARRAY_PARTITION variable = ${local(t)} complete dim = 0`);
   for (const p of pragmas) body.push(`#pragma HLS ${p}`);
   body.push('#endif');
   body.push('');
   for (const l of plan.layers) {
-    code(`${l.id}(${[...l.inputs.map(variable), variable(l.output)].join(', ')});`);
-    code(`HLSQ_TRACE_TENSOR(${l.id}, ${variable(l.output)}, ${l.output.size}, ${l.output.type.width});`);
+    code(`${l.id}(${[...l.inputs.map(local), local(l.output)].join(', ')});`);
+    code(`HLSQ_TRACE_TENSOR(${l.id}, ${local(l.output)}, ${l.output.size}, ${l.output.type.width});`);
+  }
+  for (const t of viaLocal) {
+    body.push('');
+    code(`for (int i = 0; i < ${t.size}; i++) {`);
+    body.push('#ifdef __SYNTHESIS__');
+    body.push('#pragma HLS UNROLL');
+    body.push('#endif');
+    code(`    ${variable(t)}[i] = ${local(t)}[i];`);
+    code('}');
   }
   return body;
 }

@@ -191,6 +191,8 @@ export function addChain(g: ModelGen, kind: 'dense' | 'conv1d' | 'conv2d' | 'mer
     const h = g.int(1, 10);
     x = g.dense(x, n, h, mag + 3);
     x = g.activation(x, h, mag + 3);
+    // sometimes an intermediate tensor is also a model output (a port that later layers read too)
+    if (g.chance(0.3)) g.output(x);
     const o = g.int(1, 6);
     x = g.dense(x, h, o, mag + 4);
     if (g.chance(0.6)) x = g.table(x, 3);

@@ -166,6 +166,9 @@ describe('per-channel constant types', () => {
     expect(seen).toBeGreaterThan(0);
     // the generator also covers Dense on the last axis of a feature map
     expect(positionLoops).toBeGreaterThan(0);
+    // and outputs that later layers read: computed into a local array, copied to the write-only port
+    const top = generateProject(resolved(randomModel(1, 8)), 'm.json', { out: 'x', version: '1', samples: 2 }).files.get('firmware/random_1.cpp')!;
+    expect(top).toMatch(/_local\[i\];/);
     const json = {
       format: 'hlsq-model',
       version: 1,
