@@ -246,7 +246,7 @@ describe('the testbench checks, and fails loudly', () => {
     const hostDir = join(ROOT, '.hlsq-cache', `host-${process.pid}`);
     mkdirSync(hostDir, { recursive: true });
     try {
-      const spec = relative(hostDir, join(ROOT, 'src', 'index.js')).replace(/\\/g, '/');
+      const spec = relative(hostDir, join(ROOT, 'src', 'emulator', 'index.js')).replace(/\\/g, '/');
       const file = join(hostDir, 'tiny.ts');
       writeFileSync(file, hostModuleSource(plan, '0', { hlsqImport: spec.startsWith('.') ? spec : `./${spec}` }));
       const host = (await import(file)) as Record<string, (...a: unknown[]) => unknown>;
