@@ -104,6 +104,13 @@ export function planProject(model: Model, opts: CodegenOptions): ProjectPlan {
     return t;
   });
   if (io !== 'parallel' && io !== 'stream') throw new InvalidArgumentError('--io', io, 'parallel or stream');
+  const convs = layers.filter((l) => l.layer.kind === 'Conv1D' || l.layer.kind === 'Conv2D');
+  const mults = layers.reduce((a, l) => a + l.multiplications, 0);
+  if (io === 'parallel' && strategy === 'latency' && convs.length && mults <= UNROLL_WARNING_LIMIT) {
+    warnings.push(
+      `io_parallel with convolutions uses DATAFLOW at the top; for a CNN this small (${mults} multiplications) PIPELINE II=${reuseFactor} is often better (edit the pragma in firmware/${top}.cpp)`,
+    );
+  }
   return { top, model, inputs, outputs, layers, tensors, strategy, reuseFactor, io, warnings };
 }
 
