@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
-.PHONY: all install build demo test test-vendor bench typecheck clean
+.PHONY: all install build demo test test-vendor bench typecheck clean tools
 
 all: build
 
@@ -21,9 +21,18 @@ typecheck: install
 demo: build
 	bash examples/demo.sh
 
-test: build
+test: build tools
 	npx tsc -p tsconfig.json
 	npx vitest run
+
+# Optional tools the tests use when present: iverilog checks the generated Verilog testbench, tclsh the
+# Vitis Tcl scripts. Installed from Debian's packages where we can (CI runs as root); skipped otherwise.
+tools:
+	@command -v iverilog >/dev/null && command -v tclsh >/dev/null || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    (apt-get update -qq && apt-get install -y -qq iverilog tcl >/dev/null) ; } || \
+	  echo "note: iverilog/tclsh not installed; the Verilog and Tcl checks will be skipped"
+
 
 # Runs the differential suite against the vendor's headers, e.g.
 #   make test-vendor AP_INCLUDE=/tools/Xilinx/Vitis_HLS/2024.1/include
