@@ -91,8 +91,12 @@ export function isExactlyDouble(v: ApValue): boolean {
   return len <= 53 && msb <= 1023 && lsb >= -1074;
 }
 
-const FX_ARITH: Readonly<Record<string, '+' | '-' | '*' | '/'>> = { fx_add: '+', fx_sub: '-', fx_mul: '*', fx_div: '/' };
-const INT_BINARY: Readonly<Record<string, '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '<<' | '>>'>> = {
+/** The C++ operator behind each binary record op: one table for evaluation and the result-type check. */
+export const OP_SYMBOL: Readonly<Record<string, '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '<<' | '>>'>> = {
+  fx_add: '+',
+  fx_sub: '-',
+  fx_mul: '*',
+  fx_div: '/',
   int_add: '+',
   int_sub: '-',
   int_mul: '*',
@@ -149,7 +153,7 @@ export function evaluateRecord(record: VectorRecord): EvaluatedResult {
     case 'fx_sub':
     case 'fx_mul':
     case 'fx_div': {
-      const op = FX_ARITH[record.op]!;
+      const op = OP_SYMBOL[record.op]!;
       const a = operandValue(record.a);
       const b = operandValue(record.b);
       const r = ops.binary(op, a, b);
@@ -252,7 +256,7 @@ export function evaluateRecord(record: VectorRecord): EvaluatedResult {
     case 'int_xor':
     case 'int_shl':
     case 'int_shr': {
-      const op = INT_BINARY[record.op]!;
+      const op = OP_SYMBOL[record.op]!;
       const a = operandValue(record.a);
       const b = operandValue(record.b);
       return { out: { bits: hex(ops.binary(op, a, b)) }, compound: { bits: hex(ops.compoundAssign(op, a, b)) } };

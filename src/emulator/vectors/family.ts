@@ -3,7 +3,7 @@
  * check` routes every record to the one family that accepts it; a record no family accepts is an error.
  */
 import { HlsqError } from '../errors.js';
-import { evaluateRecord, expectedOf, firstMismatch, operandValue, typeFromJson } from './evaluate.js';
+import { OP_SYMBOL, evaluateRecord, expectedOf, firstMismatch, operandValue, typeFromJson } from './evaluate.js';
 import { FX_ARITH_OPS, INT_BINARY_OPS, isVectorOp, validateRecord, type VectorRecord } from './schema.js';
 import { resultType, unaryResultType } from '../resultType.js';
 
@@ -48,22 +48,6 @@ export function outcomeOf(id: string, op: string, expected: unknown, actual: unk
 }
 
 const WITH_RESULT_TYPE = new Set<string>([...FX_ARITH_OPS, ...INT_BINARY_OPS, 'fx_neg']);
-const OP_SYMBOL: Readonly<Record<string, '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '<<' | '>>'>> = {
-  fx_add: '+',
-  fx_sub: '-',
-  fx_mul: '*',
-  fx_div: '/',
-  int_add: '+',
-  int_sub: '-',
-  int_mul: '*',
-  int_div: '/',
-  int_mod: '%',
-  int_and: '&',
-  int_or: '|',
-  int_xor: '^',
-  int_shl: '<<',
-  int_shr: '>>',
-};
 
 /**
  * The record's declared result type against resultType()/unaryResultType(): the bits of `out` encode
