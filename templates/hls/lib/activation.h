@@ -11,16 +11,24 @@
 
 namespace hlsq {
 
+// Which of n per-channel constants element i uses (n is 1 or the channel count; channels last).
+template <int n> inline int channel_of(int i) {
+#pragma HLS INLINE
+    return n == 1 ? 0 : i % n;
+}
+
+// max(x, 0) converted to res_t (a non-positive x gives the zero code, converting nothing).
+template <class res_T, class data_T> inline res_T rectified(const data_T &x) {
+#pragma HLS INLINE
+    if (x <= 0) return 0;
+    return res_T(x);
+}
+
 template <class CONFIG_T, class data_T, class res_T> void relu(const data_T in[CONFIG_T::n_elem], res_T out[CONFIG_T::n_elem]) {
 ElementLoop:
     for (int i = 0; i < CONFIG_T::n_elem; i++) {
 #pragma HLS UNROLL
-        const data_T x = in[i];
-        if (x <= 0) {
-            out[i] = 0;
-        } else {
-            out[i] = res_T(x);
-        }
+        out[i] = rectified<res_T>(in[i]);
     }
 }
 
@@ -31,12 +39,10 @@ ElementLoop:
     for (int i = 0; i < CONFIG_T::n_elem; i++) {
 #pragma HLS UNROLL
         const data_T x = in[i];
-        if (x <= 0) {
-            out[i] = 0;
-        } else if (x > m) {
+        if (x > 0 && x > m) {
             out[i] = res_T(m);
         } else {
-            out[i] = res_T(x);
+            out[i] = rectified<res_T>(x);
         }
     }
 }
@@ -50,7 +56,7 @@ ElementLoop:
 #pragma HLS UNROLL
         const data_T x = in[i];
         const typename CONFIG_T::alpha_t a =
-            from_code<typename CONFIG_T::alpha_t, CONFIG_T::alpha_width>(alpha[CONFIG_T::n_alpha == 1 ? 0 : i % CONFIG_T::n_alpha]);
+            from_code<typename CONFIG_T::alpha_t, CONFIG_T::alpha_width>(alpha[channel_of<CONFIG_T::n_alpha>(i)]);
         if (x > 0) {
             out[i] = res_T(x);
         } else {
@@ -67,9 +73,9 @@ ElementLoop:
     for (int i = 0; i < CONFIG_T::n_elem; i++) {
 #pragma HLS UNROLL
         const typename CONFIG_T::scale_t s =
-            from_code<typename CONFIG_T::scale_t, CONFIG_T::scale_width>(scale[CONFIG_T::n_scale == 1 ? 0 : i % CONFIG_T::n_scale]);
+            from_code<typename CONFIG_T::scale_t, CONFIG_T::scale_width>(scale[channel_of<CONFIG_T::n_scale>(i)]);
         const typename CONFIG_T::shift_t t =
-            from_code<typename CONFIG_T::shift_t, CONFIG_T::shift_width>(shift[CONFIG_T::n_shift == 1 ? 0 : i % CONFIG_T::n_shift]);
+            from_code<typename CONFIG_T::shift_t, CONFIG_T::shift_width>(shift[channel_of<CONFIG_T::n_shift>(i)]);
         out[i] = res_T(in[i] * s + t);
     }
 }
@@ -90,7 +96,7 @@ ElementLoop:
     for (int i = 0; i < CONFIG_T::n_elem; i++) {
 #pragma HLS UNROLL
         const typename CONFIG_T::multiplier_t m = from_code<typename CONFIG_T::multiplier_t, CONFIG_T::multiplier_width>(
-            multiplier[CONFIG_T::n_multiplier == 1 ? 0 : i % CONFIG_T::n_multiplier]);
+            multiplier[channel_of<CONFIG_T::n_multiplier>(i)]);
         out[i] = res_T(in[i] * m);
     }
 }

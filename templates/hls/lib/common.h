@@ -52,6 +52,16 @@ template <int W, class T> inline ap_uint<W> to_code(const T &x) {
     return code;
 }
 
+// The input pixel (iy * in_width + ix) under tap (ky, kx) of the window of output pixel (oy, ox), or -1
+// where the tap falls on padding. CONFIG_T holds the 2-D window geometry of a convolution or a pool.
+template <class CONFIG_T> inline int window_pixel(int oy, int ox, int ky, int kx) {
+#pragma HLS INLINE
+    const int iy = oy * CONFIG_T::stride_height + ky - CONFIG_T::pad_top;
+    const int ix = ox * CONFIG_T::stride_width + kx - CONFIG_T::pad_left;
+    const bool inside = iy >= 0 && iy < CONFIG_T::in_height && ix >= 0 && ix < CONFIG_T::in_width;
+    return inside ? iy * CONFIG_T::in_width + ix : -1;
+}
+
 } // namespace hlsq
 
 #endif

@@ -10,7 +10,7 @@
 // HLS pragmas are not g++ pragmas: keep `g++ -Wall` quiet about them (and about loop labels) here.
 #pragma GCC system_header
 
-#include "common.h"
+#include "mac.h"
 
 namespace hlsq {
 
@@ -20,8 +20,6 @@ void dense_latency(const data_T in[CONFIG_T::n_in], res_T out[CONFIG_T::n_out],
                    const typename CONFIG_T::weight_code_t weights[CONFIG_T::n_in * CONFIG_T::n_out],
                    const typename CONFIG_T::bias_code_t biases[CONFIG_T::n_out]) {
     typedef typename CONFIG_T::accum_t accum_t;
-    typedef typename CONFIG_T::weight_t weight_t;
-    typedef typename CONFIG_T::bias_t bias_t;
     const int multiplier_limit = CONFIG_T::multiplier_limit;
 #pragma HLS ALLOCATION operation instances = mul limit = multiplier_limit
 #pragma HLS ARRAY_PARTITION variable = weights complete
@@ -30,26 +28,13 @@ void dense_latency(const data_T in[CONFIG_T::n_in], res_T out[CONFIG_T::n_out],
     accum_t acc[CONFIG_T::n_out];
 #pragma HLS ARRAY_PARTITION variable = acc complete
 
-BiasLoop:
-    for (int j = 0; j < CONFIG_T::n_out; j++) {
-#pragma HLS UNROLL
-        acc[j] = from_code<bias_t, CONFIG_T::bias_width>(biases[j]);
-    }
+    load_biases<CONFIG_T, CONFIG_T::n_out>(acc, biases);
 InputLoop:
     for (int i = 0; i < CONFIG_T::n_in; i++) {
 #pragma HLS UNROLL
-    OutputLoop:
-        for (int j = 0; j < CONFIG_T::n_out; j++) {
-#pragma HLS UNROLL
-            const weight_t w = from_code<weight_t, CONFIG_T::weight_width>(weights[i * CONFIG_T::n_out + j]);
-            acc[j] = acc[j] + accum_t(in[i] * w);
-        }
+        accumulate_row<CONFIG_T, CONFIG_T::n_out>(acc, in[i], weights, i);
     }
-ResultLoop:
-    for (int j = 0; j < CONFIG_T::n_out; j++) {
-#pragma HLS UNROLL
-        out[j] = res_T(acc[j]);
-    }
+    store_results<CONFIG_T, CONFIG_T::n_out>(acc, out);
 }
 
 // reuse_factor passes at II = 1, each doing block_factor multiply-accumulates on one ROM word.
@@ -58,8 +43,6 @@ void dense_resource(const data_T in[CONFIG_T::n_in], res_T out[CONFIG_T::n_out],
                     const typename CONFIG_T::weight_code_t weights[CONFIG_T::n_in * CONFIG_T::n_out],
                     const typename CONFIG_T::bias_code_t biases[CONFIG_T::n_out]) {
     typedef typename CONFIG_T::accum_t accum_t;
-    typedef typename CONFIG_T::weight_t weight_t;
-    typedef typename CONFIG_T::bias_t bias_t;
     const int block_factor = CONFIG_T::block_factor;
 #pragma HLS ARRAY_RESHAPE variable = weights block factor = block_factor
 #pragma HLS ARRAY_PARTITION variable = biases complete
@@ -67,11 +50,7 @@ void dense_resource(const data_T in[CONFIG_T::n_in], res_T out[CONFIG_T::n_out],
     accum_t acc[CONFIG_T::n_out];
 #pragma HLS ARRAY_PARTITION variable = acc complete
 
-BiasLoop:
-    for (int j = 0; j < CONFIG_T::n_out; j++) {
-#pragma HLS UNROLL
-        acc[j] = from_code<bias_t, CONFIG_T::bias_width>(biases[j]);
-    }
+    load_biases<CONFIG_T, CONFIG_T::n_out>(acc, biases);
 ReuseLoop:
     for (int ir = 0; ir < CONFIG_T::reuse_factor; ir++) {
 #pragma HLS PIPELINE II = 1 rewind
@@ -81,15 +60,10 @@ ReuseLoop:
             const int k = ir + CONFIG_T::reuse_factor * im;
             const int i = k / CONFIG_T::n_out;
             const int j = k % CONFIG_T::n_out;
-            const weight_t w = from_code<weight_t, CONFIG_T::weight_width>(weights[k]);
-            acc[j] = acc[j] + accum_t(in[i] * w);
+            multiply_accumulate<CONFIG_T>(acc[j], in[i], weights[k]);
         }
     }
-ResultLoop:
-    for (int j = 0; j < CONFIG_T::n_out; j++) {
-#pragma HLS UNROLL
-        out[j] = res_T(acc[j]);
-    }
+    store_results<CONFIG_T, CONFIG_T::n_out>(acc, out);
 }
 
 template <class CONFIG_T, class data_T, class res_T>

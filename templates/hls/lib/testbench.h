@@ -127,17 +127,9 @@ class Report {
 
     // Compares one element's code with its golden code; `value`s are for the message only.
     template <class T, int W> void compare(const std::string &tensor, int sample, int element, const std::string &expected, const T &actual) {
-        ++compared_;
         const std::string got = format_hex<W>(to_code<W>(actual));
-        if (got == expected) return;
-        ++mismatches_;
-        if (static_cast<int>(first_.size()) >= max_reported_) return;
-        Mismatch m;
-        m.tensor = tensor;
-        m.sample = sample;
-        m.element = element;
-        m.expected = expected;
-        m.actual = got;
+        if (!count(expected, got)) return;
+        Mismatch m = mismatch(tensor, sample, element, expected, got);
         m.has_values = true;
         m.expected_value = from_code<T, W>(parse_hex<W>(expected)).to_double();
         m.actual_value = actual.to_double();
@@ -148,20 +140,8 @@ class Report {
 
     // Compares two codes already spelled as hex (traced intermediate tensors).
     void compare_code(const std::string &tensor, int sample, int element, const std::string &expected, const std::string &actual) {
-        ++compared_;
-        if (actual == expected) return;
-        ++mismatches_;
-        if (static_cast<int>(first_.size()) >= max_reported_) return;
-        Mismatch m;
-        m.tensor = tensor;
-        m.sample = sample;
-        m.element = element;
-        m.expected = expected;
-        m.actual = actual;
-        m.has_values = false;
-        m.expected_value = 0;
-        m.actual_value = 0;
-        first_.push_back(m);
+        if (!count(expected, actual)) return;
+        first_.push_back(mismatch(tensor, sample, element, expected, actual));
         std::printf("MISMATCH %s sample %d element %d: expected 0x%s, got 0x%s\n", tensor.c_str(), sample, element, expected.c_str(),
                     actual.c_str());
     }
@@ -184,6 +164,25 @@ class Report {
     }
 
   private:
+    // Counts one comparison; true when it is a mismatch still to be reported.
+    bool count(const std::string &expected, const std::string &actual) {
+        ++compared_;
+        if (actual == expected) return false;
+        ++mismatches_;
+        return static_cast<int>(first_.size()) < max_reported_;
+    }
+    static Mismatch mismatch(const std::string &tensor, int sample, int element, const std::string &expected, const std::string &actual) {
+        Mismatch m;
+        m.tensor = tensor;
+        m.sample = sample;
+        m.element = element;
+        m.expected = expected;
+        m.actual = actual;
+        m.has_values = false;
+        m.expected_value = 0;
+        m.actual_value = 0;
+        return m;
+    }
     void write_json(const std::string &path, const std::string &error) const {
         std::FILE *f = std::fopen(path.c_str(), "w");
         if (!f) {
