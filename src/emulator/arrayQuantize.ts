@@ -138,13 +138,13 @@ export function quantizeArray(
   }
   const n = input.length;
   if (output === 'values') {
-    const out = opts.out === undefined ? new Float64Array(n) : checkOut(opts.out, 'values', n);
+    const out = outputArray(opts.out, 'values', n);
     if (fastDomain(type)) runKernel(input, type, 'values', out as Float64Array);
     else referenceValues(input, type, out as Float64Array, 0, n);
     return out as Float64Array;
   }
   const kind = codeArrayKind(type);
-  const out = opts.out === undefined ? newCodeArray(kind, n) : checkOut(opts.out, kind, n);
+  const out = outputArray(opts.out, kind, n);
   if (fastDomain(type) && (kind === 'int32' || LITTLE_ENDIAN)) {
     if (kind === 'int32') runKernel(input, type, 'int32', out as Int32Array);
     else {
@@ -172,12 +172,12 @@ export function quantizeArrayReference(
   checkType(type);
   const n = input.length;
   if (opts.output === 'values') {
-    const out = opts.out === undefined ? new Float64Array(n) : checkOut(opts.out, 'values', n);
+    const out = outputArray(opts.out, 'values', n);
     referenceValues(input, type, out as Float64Array, 0, n);
     return out as Float64Array;
   }
   const kind = codeArrayKind(type);
-  const out = opts.out === undefined ? newCodeArray(kind, n) : checkOut(opts.out, kind, n);
+  const out = outputArray(opts.out, kind, n);
   referenceCodes(input, type, out as CodeArray, 0, n);
   return out as CodeArray;
 }
@@ -200,6 +200,12 @@ function checkType(type: unknown): void {
   if (!(type instanceof FixedType)) {
     throw new InvalidArgumentError('type', describe(type), 'a FixedType (ap_fixed<...> or ap_ufixed<...>)');
   }
+}
+
+/** The caller's `out` (checked against the output kind and length), or a fresh array of n elements. */
+function outputArray(out: unknown, kind: CodeArrayKind | 'values', n: number): CodeArray | Float64Array {
+  if (out === undefined) return kind === 'values' ? new Float64Array(n) : newCodeArray(kind, n);
+  return checkOut(out, kind, n);
 }
 
 function checkOut(out: unknown, kind: CodeArrayKind | 'values', n: number): CodeArray | Float64Array {
