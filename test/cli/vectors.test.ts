@@ -11,21 +11,14 @@ import { describe, expect, test } from 'vitest';
 import { runVectorsCheck } from '../../src/cli/commands/vectors.js';
 import { InvalidArgumentError } from '../../src/emulator/errors.js';
 import { RecordSchemaError } from '../../src/emulator/vectors/schema.js';
+import { intAddRecord } from '../support/vectorRecords.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hlsq-cli-vectors-'));
 const ROOT = new URL('../..', import.meta.url).pathname;
 const MAIN = join(ROOT, 'dist/cli/main.js');
 const GOLDEN = join(ROOT, 'test/golden/apfixed_public.jsonl.gz');
 
-const add = {
-  op: 'int_add',
-  id: 'int_add-ok',
-  a: { type: { k: 'int', w: 8, s: true }, bits: 'ff' },
-  b: { type: { k: 'int', w: 8, s: true }, bits: '01' },
-  rtype: { k: 'int', w: 9, s: true },
-  out: { bits: '000' },
-  compound: { bits: '00' },
-};
+const add = intAddRecord('int_add-ok');
 const str = {
   op: 'int_to_string',
   id: 'int_to_string-ok',

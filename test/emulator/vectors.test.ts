@@ -11,6 +11,7 @@ import { checkFiles, formatReport, type CheckReport } from '../../src/emulator/v
 import { evaluateRecord, expectedOf, firstMismatch } from '../../src/emulator/vectors/evaluate.js';
 import { apfixedFamily, checkWithEmulator, type CaseOutcome } from '../../src/emulator/vectors/family.js';
 import { RecordSchemaError, validateRecord, VECTOR_OPS } from '../../src/emulator/vectors/schema.js';
+import { intAddRecord } from '../support/vectorRecords.js';
 
 const GOLDEN = new URL('../golden/apfixed_public.jsonl.gz', import.meta.url).pathname;
 
@@ -94,15 +95,7 @@ describe('record schema', () => {
 describe('the streaming checker', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hlsq-vectors-'));
   const line = (o: object): string => JSON.stringify(o);
-  const rec = {
-    op: 'int_add',
-    id: 'int_add-1',
-    a: { type: { k: 'int', w: 8, s: true }, bits: 'ff' },
-    b: { type: { k: 'int', w: 8, s: true }, bits: '01' },
-    rtype: { k: 'int', w: 9, s: true },
-    out: { bits: '000' },
-    compound: { bits: '00' },
-  };
+  const rec = intAddRecord('int_add-1');
 
   test('plain and gzip files, per-op tallies, blank lines ignored, first failure reported', async () => {
     const wrong = { ...rec, id: 'int_add-2', out: { bits: '001' } };
