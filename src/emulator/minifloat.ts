@@ -201,13 +201,7 @@ export function floatQuantizeArray(t: FloatType, x: Float64Array | Float32Array,
         }
         e = 31 - Math.clz32(mant) - 149;
       } else e = be - 127;
-      if (e < emin) e = emin;
-      const ue = e - m;
-      const a = v < 0 ? -v : v;
-      const q = a * POW2[1074 - ue]! + RNE_C - RNE_C;
-      let r = q * POW2[1074 + ue]!;
-      if (r > max) r = max;
-      out[j] = v < 0 ? -r : r;
+      out[j] = roundInBinade(v, e, emin, m, max);
     }
     return out;
   }
@@ -228,17 +222,24 @@ export function floatQuantizeArray(t: FloatType, x: Float64Array | Float32Array,
       }
       e = binade(v < 0 ? -v : v);
     } else e = be - 1023;
-    if (e < emin) e = emin;
-    const ue = e - m;
-    const a = v < 0 ? -v : v;
-    // a·2^-ue is exact when normal; when it is not (tiny a far below the grid) it is below 1/2 and
-    // rounds to 0 whatever its last bits.
-    const q = a * POW2[1074 - ue]! + RNE_C - RNE_C;
-    let r = q * POW2[1074 + ue]!;
-    if (r > max) r = max;
-    out[j] = v < 0 ? -r : r;
+    out[j] = roundInBinade(v, e, emin, m, max);
   }
   return out;
+}
+
+/**
+ * Finite nonzero v (binade e) rounded half to even onto the format's grid: m fraction bits in binade e,
+ * or in emin below it (subnormals); a magnitude above max becomes max.
+ */
+function roundInBinade(v: number, e: number, emin: number, m: number, max: number): number {
+  const ue = (e < emin ? emin : e) - m;
+  const a = v < 0 ? -v : v;
+  // a·2^-ue is exact when normal; when it is not (tiny a far below the grid) it is below 1/2 and
+  // rounds to 0 whatever its last bits.
+  const q = a * POW2[1074 - ue]! + RNE_C - RNE_C;
+  let r = q * POW2[1074 + ue]!;
+  if (r > max) r = max;
+  return v < 0 ? -r : r;
 }
 
 const S32 = new Float32Array(1);
