@@ -4,67 +4,13 @@
  * measured in the same run, and the exact BigInt path on a smaller sample next to the fast path on that
  * same sample. Every timed output is checked against the BigInt path on a sample (any mismatch aborts).
  */
-import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { quantizeArray, quantizeArrayReference } from '../src/emulator/arrayQuantize.js';
 import { parseFixedType, type FixedType } from '../src/emulator/types.js';
+import { M, load, medianTimes, normalValues, rates, type WallCpu } from './common.js';
 import type { BenchResult, BenchSuite } from './types.js';
 
 const N = 10_000_000;
 const BIGINT_SAMPLE = 300_000;
-const TIMED_RUNS = 5;
-
-/** Seeded N(0, σ²) doubles: mulberry32 uniforms through Box-Muller. */
-export function normalDoubles(n: number, sigma: number, seed: number): Float64Array {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296; // in (0, 1)
-  };
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(uniform())) * sigma;
-    const phi = 2 * Math.PI * uniform();
-    out[i] = r * Math.cos(phi);
-    if (i + 1 < n) out[i + 1] = r * Math.sin(phi);
-  }
-  return out;
-}
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-/**
- * Median wall time and median CPU time (user + system of this process) of `runs` calls after `warmup`
- * untimed ones, in seconds. On a shared machine the wall time includes time the CPU spent on other
- * work; the CPU time shows what the code itself costs.
- */
-function medianTimes(fn: () => void, runs = TIMED_RUNS, warmup = 2): { wall: number; cpu: number } {
-  for (let i = 0; i < warmup; i++) fn();
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    gc?.();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    walls.push((performance.now() - t0) / 1000);
-    const c = process.cpuUsage(c0);
-    cpus.push((c.user + c.system) / 1e6);
-  }
-  const median = (a: number[]) => a.sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
-  return { wall: median(walls), cpu: median(cpus) };
-}
-
-/** Values per second from a median time pair. */
-function rates(n: number, t: { wall: number; cpu: number }): { wall: number; cpu: number } {
-  return { wall: n / t.wall, cpu: n / t.cpu };
-}
-
-const M = (v: number) => `${(v / 1e6).toFixed(1)}M`;
-const load = () => `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`;
 
 function checkAgainstBigInt(x: Float64Array, t: FixedType, got: Int32Array | Float64Array, output: 'codes' | 'values'): void {
   const sample = x.subarray(0, BIGINT_SAMPLE);
@@ -75,7 +21,7 @@ function checkAgainstBigInt(x: Float64Array, t: FixedType, got: Int32Array | Flo
 }
 
 const suite: BenchSuite = async () => {
-  const x = normalDoubles(N, 4, 20261201);
+  const x = normalValues(Float64Array, N, 4, 20261201);
   const copy = new Float64Array(N);
   const codes = new Int32Array(N);
   const values = new Float64Array(N);
@@ -83,7 +29,7 @@ const suite: BenchSuite = async () => {
 
   const memcpy = rates(N, medianTimes(() => copy.set(x)));
   const copyName = 'Float64Array.set copy of the 10 M doubles';
-  const row = (name: string, r: { wall: number; cpu: number }, base: { wall: number; cpu: number }, baseName: string, note: string) =>
+  const row = (name: string, r: WallCpu, base: WallCpu, baseName: string, note: string) =>
     results.push({
       name,
       unit: 'values/s',

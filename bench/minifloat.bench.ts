@@ -7,18 +7,13 @@
  * that one command's environment. NumPy's result must equal hlsq's compat result (checksum of y·2^10),
  * which makes the comparison one of equal work; exact differs from it only on class M1 values.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { execa } from 'execa';
 import { FloatType, floatQuantizeArray } from '../src/emulator/minifloat.js';
 import { floatQuantizeNp } from '../src/quantizers/minifloat.js';
 import { normalSamples } from '../src/quantizers/random.js';
+import { M, TIMED_RUNS, checksum, load, medianTimes, runNumpy } from './common.js';
 import type { BenchResult, BenchSuite } from './types.js';
 
 const N = 10_000_000;
-const RUNS = 5;
 const [MM, EE, E0] = [3, 4, 0];
 
 const NUMPY_SCRIPT = `
@@ -53,32 +48,6 @@ print(json.dumps({"numpy": np.__version__, "dtype": str(y.dtype), "seconds": wal
   "checksum": int(np.sum(np.rint(y * 2.0 ** 10).astype(np.int64)))}))
 `;
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
-function medianTimes(fn: () => void, runs = RUNS, warmup = 2): { wall: number; cpu: number } {
-  for (let i = 0; i < warmup; i++) fn();
-  const walls: number[] = [];
-  const cpuTimes: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    gc?.();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    walls.push((performance.now() - t0) / 1000);
-    const c = process.cpuUsage(c0);
-    cpuTimes.push((c.user + c.system) / 1e6);
-  }
-  const median = (a: number[]) => a.sort((p, q) => p - q)[Math.floor(a.length / 2)]!;
-  return { wall: median(walls), cpu: median(cpuTimes) };
-}
-
-/** Exact sum of y·2^10 (the format's grid is 2^-10; |y·2^10| <= 245760, the sum stays below 2^53). */
-function checksum(y: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += Math.round(y[i]! * 1024);
-  return s;
-}
-
 interface NumpyReport {
   numpy: string;
   dtype: string;
@@ -87,26 +56,6 @@ interface NumpyReport {
   cpu_values_per_s: number;
   checksum: number;
 }
-
-async function runNumpy(x: Float32Array): Promise<NumpyReport | string> {
-  const dir = mkdtempSync(join(tmpdir(), 'hlsq-bench-mf-'));
-  try {
-    const data = join(dir, 'x.f32');
-    writeFileSync(data, new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
-    const env = { ...process.env };
-    delete env.OPENBLAS_CORETYPE;
-    delete env.OPENBLAS_L2_SIZE;
-    const r = await execa('python3', ['-c', NUMPY_SCRIPT, data, String(RUNS)], { env, extendEnv: false, reject: false, timeout: 900_000 });
-    if (r.exitCode !== 0) return `python3 with numpy unavailable or failed: ${(r.stderr || r.shortMessage || '').split('\n').slice(-1)[0]}`;
-    return JSON.parse(r.stdout) as NumpyReport;
-  } catch (e) {
-    return `python3 with numpy unavailable: ${(e as Error).message.split('\n')[0]}`;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const M = (v: number) => `${(v / 1e6).toFixed(1)}M`;
 
 const suite: BenchSuite = async () => {
   const x = Float32Array.from(normalSamples(N, 20261201, 4));
@@ -122,10 +71,10 @@ const suite: BenchSuite = async () => {
   const compat = medianTimes(() => (yc = floatQuantizeNp(x, MM, EE, E0, { compat: 'quantizers' }) as Float64Array), 1, 1);
   let m1 = 0;
   for (let i = 0; i < N; i++) if (y[i] !== yc[i]) m1++;
-  const compatSum = checksum(yc);
+  const compatSum = checksum(yc, 10);
 
-  const numpy = await runNumpy(x);
-  const machine = `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs`;
+  const numpy = await runNumpy<NumpyReport>(x, 'float_quantize_np script', (data) => ['-c', NUMPY_SCRIPT, data, String(TIMED_RUNS)], 900_000);
+  const machine = load();
   const rows: { name: string; v: { wall: number; cpu: number } }[] = [
     { name: 'minifloat m=3,e=4 exact (new Float64Array per call), float32 in', v: exactNew },
     { name: 'minifloat m=3,e=4 exact (caller-owned out), float32 in', v: exactOut },

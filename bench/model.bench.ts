@@ -10,20 +10,11 @@ import { compileModel, runModel } from '../src/model/infer.js';
 import { loadModel } from '../src/model/load.js';
 import { floatRun } from '../src/model/quanto.js';
 import { referenceRun } from '../src/model/reference.js';
+import { seeded, standardNormal } from '../examples/seeded.js';
 import type { BenchResult } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function best(runs: number, f: () => void): number {
   let t = Infinity;
@@ -45,7 +36,7 @@ export default async function (): Promise<BenchResult[]> {
   const reals = new Float64Array(N * 16);
   const lsb = 2 ** -inType.fracBits;
   for (let i = 0; i < codes.length; i++) {
-    const g = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand()) * 1.5;
+    const g = standardNormal(rand) * 1.5;
     const c = Math.max(Number(inType.minRaw), Math.min(Number(inType.maxRaw), Math.round(g / lsb)));
     codes[i] = c;
     reals[i] = c * lsb;

@@ -6,30 +6,13 @@
  *
  *   npx tsc -p examples/jet_tagging_mlp/tsconfig.json && node build/examples/examples/jet_tagging_mlp/generate.js
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { LayerJson, ModelJson } from '../../src/model/format.js';
-import { loadModel } from '../../src/model/load.js';
-import { freeze } from '../../src/model/quanto.js';
-import { saveModel } from '../../src/model/save.js';
-
-/** mulberry32: a small seeded generator, so the file is the same on every machine. */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded, standardNormal } from '../seeded.js';
+import { writeModelWhenRun } from '../writeModel.js';
 
 /** Codes of ap_fixed<6,1> drawn from a rounded normal (std 8 codes = 0.25), clipped to [-32, 31]. */
 function codes(rand: () => number, n: number, std = 8): number[] {
-  return Array.from({ length: n }, () => {
-    const g = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-    return Math.max(-32, Math.min(31, Math.round(g * std)));
-  });
+  return Array.from({ length: n }, () => Math.max(-32, Math.min(31, Math.round(standardNormal(rand) * std))));
 }
 
 export function jetTaggingModel(seed = 2024): ModelJson {
@@ -68,10 +51,4 @@ export function jetTaggingModel(seed = 2024): ModelJson {
   };
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  // Compiled into build/examples/examples/<name>/; the model belongs next to the source.
-  const out = join(here, '..', '..', '..', '..', 'examples', 'jet_tagging_mlp', 'model.json');
-  saveModel(freeze(loadModel(jetTaggingModel())), out);
-  process.stdout.write(`wrote ${out}\n`);
-}
+writeModelWhenRun(import.meta.url, 'jet_tagging_mlp', () => jetTaggingModel());

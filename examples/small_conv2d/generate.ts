@@ -6,26 +6,23 @@
  *
  *   npx tsc -p examples/small_conv2d/tsconfig.json && node build/examples/examples/small_conv2d/generate.js
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { ModelJson } from '../../src/model/format.js';
-import { loadModel } from '../../src/model/load.js';
-import { freeze } from '../../src/model/quanto.js';
-import { saveModel } from '../../src/model/save.js';
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    let t = (s = (s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { LayerJson, ModelJson } from '../../src/model/format.js';
+import { seeded } from '../seeded.js';
+import { writeModelWhenRun } from '../writeModel.js';
 
 export function smallConv2dModel(seed = 7): ModelJson {
   const rand = seeded(seed);
   const codes = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => lo + Math.floor(rand() * (hi - lo + 1)));
+  // 3x3 kernels of ap_fixed<8,1> codes in [-span, span], biases in [-20, 20]; weights drawn before biases.
+  const conv2d = (name: string, input: string, inChannels: number, outChannels: number, span: number, padding: 'same' | 'valid'): LayerJson => ({
+    name,
+    kind: 'Conv2D',
+    inputs: [input],
+    weights: { shape: [3, 3, inChannels, outChannels], type: 'ap_fixed<8,1>', codes: codes(9 * inChannels * outChannels, -span, span) },
+    bias: { shape: [outChannels], type: 'ap_fixed<8,1>', codes: codes(outChannels, -20, 20) },
+    padding,
+    result: 'ap_fixed<12,4,AP_RND_CONV,AP_SAT>',
+  });
   return {
     format: 'hlsq-model',
     version: 1,
@@ -33,26 +30,10 @@ export function smallConv2dModel(seed = 7): ModelJson {
     description: 'small Conv2D network on 8x8x1 inputs with seeded random 8-bit weights',
     inputs: [{ name: 'image', shape: [8, 8, 1], type: 'ap_fixed<8,1,AP_RND_CONV,AP_SAT>' }],
     layers: [
-      {
-        name: 'conv_1',
-        kind: 'Conv2D',
-        inputs: ['image'],
-        weights: { shape: [3, 3, 1, 4], type: 'ap_fixed<8,1>', codes: codes(36, -80, 80) },
-        bias: { shape: [4], type: 'ap_fixed<8,1>', codes: codes(4, -20, 20) },
-        padding: 'same',
-        result: 'ap_fixed<12,4,AP_RND_CONV,AP_SAT>',
-      },
+      conv2d('conv_1', 'image', 1, 4, 80, 'same'),
       { name: 'relu_1', kind: 'ReLU', inputs: ['conv_1'], result: 'ap_ufixed<8,3,AP_RND_CONV,AP_SAT>' },
       { name: 'pool_1', kind: 'MaxPool2D', inputs: ['relu_1'], poolSize: [2, 2] },
-      {
-        name: 'conv_2',
-        kind: 'Conv2D',
-        inputs: ['pool_1'],
-        weights: { shape: [3, 3, 4, 8], type: 'ap_fixed<8,1>', codes: codes(288, -40, 40) },
-        bias: { shape: [8], type: 'ap_fixed<8,1>', codes: codes(8, -20, 20) },
-        padding: 'valid',
-        result: 'ap_fixed<12,4,AP_RND_CONV,AP_SAT>',
-      },
+      conv2d('conv_2', 'pool_1', 4, 8, 40, 'valid'),
       { name: 'relu_2', kind: 'ReLU', inputs: ['conv_2'], result: 'ap_ufixed<8,3,AP_RND_CONV,AP_SAT>' },
       { name: 'gap', kind: 'GlobalAveragePool', inputs: ['relu_2'] },
       {
@@ -69,9 +50,4 @@ export function smallConv2dModel(seed = 7): ModelJson {
   };
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const out = join(here, '..', '..', '..', '..', 'examples', 'small_conv2d', 'model.json');
-  saveModel(freeze(loadModel(smallConv2dModel())), out);
-  process.stdout.write(`wrote ${out}\n`);
-}
+writeModelWhenRun(import.meta.url, 'small_conv2d', () => smallConv2dModel());
