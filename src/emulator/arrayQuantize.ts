@@ -132,10 +132,7 @@ export function quantizeArray(
 ): CodeArray | Float64Array {
   const input = checkInput(x);
   checkType(type);
-  const output = opts.output ?? 'codes';
-  if (output !== 'codes' && output !== 'values') {
-    throw new InvalidArgumentError('output', output, "'codes' or 'values'");
-  }
+  const output = checkOutputKind(opts.output);
   const n = input.length;
   if (output === 'values') {
     const out = outputArray(opts.out, 'values', n);
@@ -170,8 +167,9 @@ export function quantizeArrayReference(
 ): CodeArray | Float64Array {
   const input = checkInput(x);
   checkType(type);
+  const output = checkOutputKind(opts.output);
   const n = input.length;
-  if (opts.output === 'values') {
+  if (output === 'values') {
     const out = outputArray(opts.out, 'values', n);
     referenceValues(input, type, out as Float64Array, 0, n);
     return out as Float64Array;
@@ -180,6 +178,14 @@ export function quantizeArrayReference(
   const out = outputArray(opts.out, kind, n);
   referenceCodes(input, type, out as CodeArray, 0, n);
   return out as CodeArray;
+}
+
+function checkOutputKind(output: unknown): 'codes' | 'values' {
+  if (output === undefined) return 'codes';
+  if (output !== 'codes' && output !== 'values') {
+    throw new InvalidArgumentError('output', output, "'codes' or 'values'");
+  }
+  return output;
 }
 
 function checkInput(x: ArrayQuantizeInput): Float64Array | Float32Array {

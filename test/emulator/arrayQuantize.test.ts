@@ -288,6 +288,7 @@ describe('output containers and the values rule', () => {
     expect(() => quantizeArray([1], t, { out: new Float64Array(1) as unknown as Int32Array })).toThrow(/out/);
     expect(() => quantizeArray([1, 2], t, { out: new Int32Array(1) })).toThrow(/out.length/);
     expect(() => quantizeArray([1], t, { output: 'bits' as 'values' })).toThrow(/output/);
+    expect(() => quantizeArrayReference([1], t, { output: 'bits' as 'values' })).toThrow(/output: got "bits"/);
     expect(() => quantizeArray([1], parseType('ap_int<8>') as unknown as FixedType)).toThrow(/type/);
   });
 });
