@@ -81,11 +81,21 @@ function pow2(n: number): number {
 }
 
 /**
- * compatMinifloat over an array with one (m, e, e0): the per-call constants hoisted, e_req without
- * log2 where provably identical (compatEreq), powers of two from a table of the same expression.
- * Property-tested equal to compatMinifloat element for element.
+ * compatMinifloat over an array with one (m, e, e0). Integer parameters with a small exponent range and
+ * a Float32Array (float32 rules) or Float64Array (float64 rules) go through a specialised kernel below;
+ * anything else through the hoisted generic loop. Property-tested equal to compatMinifloat element for
+ * element, and to the upstream expression with log2 everywhere.
  */
 export function compatMinifloatArray(x: ArrayLike<number>, m: number, e: number, e0: number, f32: boolean, out: Float64Array): Float64Array {
+  const plan = compatPlan(m, e, e0);
+  if (plan !== undefined) {
+    if (f32 && x instanceof Float32Array) return compatMinifloatF32(x, m, e, e0, plan, out);
+    if (!f32 && x instanceof Float64Array) return compatMinifloatF64(x, m, e, e0, plan, out);
+  }
+  return compatMinifloatGeneric(x, m, e, e0, f32, out);
+}
+
+function compatMinifloatGeneric(x: ArrayLike<number>, m: number, e: number, e0: number, f32: boolean, out: Float64Array): Float64Array {
   const H = Math.max(2 ** (e - 1), 1);
   const lo = e0 - H + 1;
   const hi = e0 + H - 1;
@@ -100,6 +110,117 @@ export function compatMinifloatArray(x: ArrayLike<number>, m: number, e: number,
     const lim = eact === hi ? Lhi : L;
     q = Math.min(Math.max(q, -lim), lim);
     out[j] = q * scale;
+  }
+  return out;
+}
+
+/**
+ * Per-call constants of the kernels, indexed by k = eact - lo: scale = 2 ** (eact - m) (upstream's
+ * expression, evaluated once per eact) and the clip bound L (2^M - 1 at eact = hi, else 2^M).
+ */
+interface CompatPlan {
+  readonly lo: number;
+  readonly top: number; // hi - lo
+  readonly scale: Float64Array;
+  readonly lim: Float64Array;
+}
+
+const planCache = new Map<string, CompatPlan | undefined>();
+/**
+ * undefined where the kernels do not apply: non-integer parameters, m outside [0, 49] (L >= 1 and the
+ * clipped |s| <= 2^50 for the rounding), more than 4096 exponents (e > 12), or a scale that is zero or
+ * infinite (|e0| beyond ~1000; left to the generic loop so the kernels' argument needs no NaN case).
+ */
+function compatPlan(m: number, e: number, e0: number): CompatPlan | undefined {
+  const key = `${m},${e},${e0}`;
+  if (planCache.has(key)) return planCache.get(key);
+  let plan: CompatPlan | undefined;
+  if (Number.isInteger(m) && m >= 0 && m <= 49 && Number.isInteger(e) && Number.isInteger(e0) && e <= 12) {
+    const H = Math.max(2 ** (e - 1), 1);
+    const lo = e0 - H + 1;
+    const hi = e0 + H - 1;
+    const top = hi - lo;
+    const scale = new Float64Array(top + 1);
+    const lim = new Float64Array(top + 1);
+    for (let k = 0; k <= top; k++) {
+      scale[k] = 2 ** (lo + k - m);
+      lim[k] = lo + k === hi ? 2 ** (m + 1) - 1 : 2 ** (m + 1);
+    }
+    if (scale.every((v) => v > 0 && v < Infinity)) plan = { lo, top, scale, lim };
+  }
+  if (planCache.size > 256) planCache.clear();
+  planCache.set(key, plan);
+  return plan;
+}
+
+/** 1.5 · 2^52: (s + RNE_C) - RNE_C is s rounded half to even for |s| <= 2^51 (default FP mode, spec §11). */
+const RNE_C = 6755399441055744;
+
+const F32_CELL = new Float32Array(1);
+const F32_CELL_BITS = new Uint32Array(F32_CELL.buffer);
+const F64_CELL = new Float64Array(1);
+const F64_CELL_WORDS = new Uint32Array(F64_CELL.buffer);
+const HI_WORD = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1 ? 1 : 0;
+const LO_WORD = 1 - HI_WORD;
+
+/*
+ * The kernels decide e_req exactly as compatEreq does, from the bits of y = |x| + 1e-7 formed as upstream
+ * forms it: y is never subnormal (y >= 1e-7), so E is its exponent field minus the bias and r = y / 2^E
+ * = 1 + mantissa / 2^p (p = 23 or 52). compatEreq's windows r < 1 + w and r > 2 - 2w are, in mantissa
+ * units, mantissa < 2^p·w and mantissa > 2^p - 2^(p+1)·w; there, and for non-finite x, the element is
+ * handed to compatMinifloat (upstream's log2). Elsewhere the rest of compatMinifloat follows, with:
+ * - eact, scale and L from the plan (the same expressions on the same operands), the division kept;
+ * - the clip moved before the rounding: with L a positive integer, rne is monotone and fixes ±L, so
+ *   min(max(rne(s), -L), L) = rne(min(max(s, -L), L)) for every non-NaN s (s is never NaN: x is finite and
+ *   the plan's scales are finite and non-zero), and the clipped |s| <= 2^(m+1) <= 2^50;
+ * - rne(s) for |s| <= 2^51 as (s + 1.5·2^52) - 1.5·2^52: the same nearest integer, ties to even, and the
+ *   same +0 for every s in [-0.5, 0.5] except s = -0, which stays -0 as rne leaves it.
+ * Math.min/Math.max are branch-free here; data-dependent ternaries made the loop twice as slow.
+ */
+const F32_WIN_LO = 2 ** 11; // 2^23 · 2^-12
+const F32_WIN_SPAN = 2 ** 23 - 2 ** 12 - F32_WIN_LO; // up to 2^23 - 2^24 · 2^-12
+
+function compatMinifloatF32(x: Float32Array, m: number, e: number, e0: number, plan: CompatPlan, out: Float64Array): Float64Array {
+  const { lo, top, scale, lim } = plan;
+  const n = x.length;
+  for (let j = 0; j < n; j++) {
+    const v = x[j]!;
+    F32_CELL[0] = Math.abs(v) + F32_EPS; // rounds to float32 as Math.fround does
+    const b = F32_CELL_BITS[0]!;
+    // non-finite, or mantissa outside [F32_WIN_LO, F32_WIN_LO + F32_WIN_SPAN] (one unsigned compare)
+    if (b >= 0x7f800000 || ((b & 0x7fffff) - F32_WIN_LO) >>> 0 > F32_WIN_SPAN) {
+      out[j] = compatMinifloat(v, m, e, e0, true);
+      continue;
+    }
+    const k = Math.min(Math.max((b >>> 23) - 127 - lo, 0), top);
+    const sc = scale[k]!;
+    const L = lim[k]!;
+    const s = Math.min(Math.max(v / sc, -L), L);
+    out[j] = (s === 0 ? s : s + RNE_C - RNE_C) * sc;
+  }
+  return out;
+}
+
+const F64_WIN_LO = 2 ** 12; // 2^52 · 2^-40
+const F64_WIN_HI = 2 ** 52 - 2 ** 13; // 2^52 - 2^53 · 2^-40
+
+function compatMinifloatF64(x: Float64Array, m: number, e: number, e0: number, plan: CompatPlan, out: Float64Array): Float64Array {
+  const { lo, top, scale, lim } = plan;
+  const n = x.length;
+  for (let j = 0; j < n; j++) {
+    const v = x[j]!;
+    F64_CELL[0] = Math.abs(v) + UPSTREAM_EPS;
+    const hw = F64_CELL_WORDS[HI_WORD]!;
+    const mant = (hw & 0xfffff) * 4294967296 + F64_CELL_WORDS[LO_WORD]!;
+    if (hw >= 0x7ff00000 || mant < F64_WIN_LO || mant > F64_WIN_HI) {
+      out[j] = compatMinifloat(v, m, e, e0, false);
+      continue;
+    }
+    const k = Math.min(Math.max((hw >>> 20) - 1023 - lo, 0), top);
+    const sc = scale[k]!;
+    const L = lim[k]!;
+    const s = Math.min(Math.max(v / sc, -L), L);
+    out[j] = (s === 0 ? s : s + RNE_C - RNE_C) * sc;
   }
   return out;
 }
