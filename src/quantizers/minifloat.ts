@@ -180,10 +180,19 @@ const LO_WORD = 1 - HI_WORD;
 const F32_WIN_LO = 2 ** 11; // 2^23 · 2^-12
 const F32_WIN_SPAN = 2 ** 23 - 2 ** 12 - F32_WIN_LO; // up to 2^23 - 2^24 · 2^-12
 
+/**
+ * The kernels run in blocks: the block function is called often enough to be optimised on entry during the
+ * first large call, so a second call does not start in the interpreter waiting for on-stack replacement.
+ */
+const BLOCK = 1 << 14;
+
 function compatMinifloatF32(x: Float32Array, m: number, e: number, e0: number, plan: CompatPlan, out: Float64Array): Float64Array {
-  const { lo, top, scale, lim } = plan;
-  const n = x.length;
-  for (let j = 0; j < n; j++) {
+  for (let j = 0; j < x.length; j += BLOCK) compatMinifloatF32Block(x, j, Math.min(j + BLOCK, x.length), m, e, e0, plan.lo, plan.top, plan.scale, plan.lim, out);
+  return out;
+}
+
+function compatMinifloatF32Block(x: Float32Array, from: number, to: number, m: number, e: number, e0: number, lo: number, top: number, scale: Float64Array, lim: Float64Array, out: Float64Array): void {
+  for (let j = from; j < to; j++) {
     const v = x[j]!;
     F32_CELL[0] = Math.abs(v) + F32_EPS; // rounds to float32 as Math.fround does
     const b = F32_CELL_BITS[0]!;
@@ -198,16 +207,18 @@ function compatMinifloatF32(x: Float32Array, m: number, e: number, e0: number, p
     const s = Math.min(Math.max(v / sc, -L), L);
     out[j] = (s === 0 ? s : s + RNE_C - RNE_C) * sc;
   }
-  return out;
 }
 
 const F64_WIN_LO = 2 ** 12; // 2^52 · 2^-40
 const F64_WIN_HI = 2 ** 52 - 2 ** 13; // 2^52 - 2^53 · 2^-40
 
 function compatMinifloatF64(x: Float64Array, m: number, e: number, e0: number, plan: CompatPlan, out: Float64Array): Float64Array {
-  const { lo, top, scale, lim } = plan;
-  const n = x.length;
-  for (let j = 0; j < n; j++) {
+  for (let j = 0; j < x.length; j += BLOCK) compatMinifloatF64Block(x, j, Math.min(j + BLOCK, x.length), m, e, e0, plan.lo, plan.top, plan.scale, plan.lim, out);
+  return out;
+}
+
+function compatMinifloatF64Block(x: Float64Array, from: number, to: number, m: number, e: number, e0: number, lo: number, top: number, scale: Float64Array, lim: Float64Array, out: Float64Array): void {
+  for (let j = from; j < to; j++) {
     const v = x[j]!;
     F64_CELL[0] = Math.abs(v) + UPSTREAM_EPS;
     const hw = F64_CELL_WORDS[HI_WORD]!;
@@ -222,7 +233,6 @@ function compatMinifloatF64(x: Float64Array, m: number, e: number, e0: number, p
     const s = Math.min(Math.max(v / sc, -L), L);
     out[j] = (s === 0 ? s : s + RNE_C - RNE_C) * sc;
   }
-  return out;
 }
 
 const typeCache = new Map<string, FloatType>();
