@@ -23,7 +23,9 @@ demo: build
 
 test: build tools
 	npx tsc -p tsconfig.json
-	npx vitest run
+	@mkdir -p build
+	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=build/vitest.json || status=$$?; \
+	  node test/support/printSummary.mjs build/vitest.json; exit $$status
 
 # Optional tools the tests use when present: iverilog checks the generated Verilog testbench, tclsh the
 # Vitis Tcl scripts. Installed from Debian's packages where we can (CI runs as root); skipped otherwise.
