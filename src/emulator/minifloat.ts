@@ -249,6 +249,7 @@ const U32 = new Uint32Array(S32.buffer);
  * Float32 input whose format lies inside float32's normal range (m <= 22, emin >= -126, emax <= 127):
  * in the format's normal range, round half to even directly on the float32 bit pattern (add half an
  * LSB minus one plus the kept LSB, clear the dropped bits; a carry moves into the exponent as it should),
+ * where for m = 0 the kept LSB is the implicit leading 1 (odd), not the exponent's low bit: ties round up,
  * saturate by comparing patterns (monotone for magnitudes), and widen the float32 result exactly. Below
  * the normal range the float path above is used (a·2^(m-emin) is then a normal double below 2^m).
  */
@@ -275,7 +276,7 @@ function floatQuantizeFloat32Bits(t: FloatType, x: Float32Array, out: Float64Arr
         out[j] = v !== v ? NaN : v > 0 ? max : -max;
         continue;
       }
-      let r = ((mag + half + ((mag >>> shift) & 1)) & keep) >>> 0;
+      let r = ((mag + half + (m === 0 ? 1 : (mag >>> shift) & 1)) & keep) >>> 0;
       if (r > maxBits) r = maxBits;
       U32[0] = (r | (b & 0x80000000)) >>> 0;
       out[j] = S32[0]!;

@@ -360,7 +360,16 @@ describe('float32 bit-pattern kernel (formats inside float32 range) = per-elemen
         fc.integer({ min: 0, max: 22 }),
         fc.integer({ min: 0, max: 7 }),
         fc.integer({ min: -60, max: 60 }),
-        fc.array(fc.oneof(fc.float(), fc.float({ min: Math.fround(-1e-38), max: Math.fround(1e-38) }), fc.integer({ min: -4096, max: 4096 }).map((k) => k / 32)), { minLength: 1, maxLength: 60 }),
+        fc.array(
+          fc.oneof(
+            fc.float(),
+            fc.float({ min: Math.fround(-1e-38), max: Math.fround(1e-38) }),
+            fc.integer({ min: -4096, max: 4096 }).map((k) => k / 32),
+            // few significant bits: exact ties for formats with small m (odd multiple of a power of two)
+            fc.tuple(fc.integer({ min: -64, max: 63 }), fc.integer({ min: -70, max: 70 })).map(([c, p]) => (2 * c + 1) * 2 ** p),
+          ),
+          { minLength: 1, maxLength: 60 },
+        ),
         (m, e, e0, xs) => {
           const t = new FloatType(m, e, e0);
           const x = Float32Array.from([...xs, -0, 0, NaN, Infinity, -Infinity, 1.401298464324817e-45, -3.4028234663852886e38]);
@@ -373,5 +382,21 @@ describe('float32 bit-pattern kernel (formats inside float32 range) = per-elemen
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('m = 0 (power-of-two grid): ties round up in magnitude, as 1.5 -> 2 in e8m0', () => {
+  test('float32 and float64 kernels equal the scalar rule at every tie', () => {
+    for (const [e, e0] of [[3, 0], [4, 2], [5, -3], [2, 0]] as const) {
+      const t = new FloatType(0, e, e0);
+      const ties: number[] = [];
+      for (let k = t.emin - 2; k <= t.emax + 1; k++) ties.push(1.5 * 2 ** k, -1.5 * 2 ** k);
+      for (const x of [Float32Array.from(ties), Float64Array.from(ties)]) {
+        const out = floatQuantizeArray(t, x);
+        x.forEach((v, j) => expect([t.toString(), v, out[j]]).toEqual([t.toString(), v, t.quantize(v)]));
+      }
+      // the scalar rule itself: a normal tie 1.5*2^k goes to 2^(k+1), never down to 2^k
+      expect(t.quantize(1.5 * 2 ** t.emin)).toBe(2 ** (t.emin + 1));
+    }
   });
 });
