@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.install-stamp
 
-.PHONY: all install build demo test test-vendor bench typecheck clean tools
+.PHONY: all install build demo test test-random test-vendor bench typecheck clean tools
 
 all: build
 
@@ -26,6 +26,11 @@ test: build tools
 	@mkdir -p build
 	@status=0; npx vitest run --reporter=default --reporter=json --outputFile.json=build/vitest.json || status=$$?; \
 	  node test/support/printSummary.mjs build/vitest.json; exit $$status
+
+# The same suite with fresh property-test seeds instead of the fixed one `make test` uses (see
+# test/support/propertySeed.ts). A counterexample prints its seed; replay it with HLSQ_FC_SEED=<seed>.
+test-random: build tools
+	HLSQ_FC_SEED=random npx vitest run
 
 # Optional tools the tests use when present: iverilog checks the generated Verilog testbench, tclsh the
 # Vitis Tcl scripts. Installed from Debian's packages where we can (CI runs as root); skipped otherwise.

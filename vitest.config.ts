@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 600_000,
     pool: 'forks',
     globalSetup: ['test/support/globalSetup.ts'],
+    setupFiles: ['test/support/propertySeed.ts'],
   },
 });

@@ -4,7 +4,8 @@
  * random types over the whole parameter space and random or adversarial values of every op.
  *
  *   HLSQ_PROPERTY_RUNS=N    number of cases (default 20000)
- *   HLSQ_PROPERTY_SEED=S    replay a run (the seed is printed on failure)
+ *   HLSQ_PROPERTY_SEED=S    replay a run (the seed is printed on failure); default: the suite's seed
+ *                           (HLSQ_FC_SEED, see test/support/propertySeed.ts), fresh when that is 'random'
  *   HLSQ_PROPERTY_POOL=x    type-pool scale (default sqrt(N/20000), at least 0.25)
  *
  * All cases go through one batch (a few compiled units) first. A disagreement is then replayed through
@@ -17,11 +18,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCppEngine } from '../../src/codegen/refHarness.js';
 import type { VectorRecord } from '../../src/emulator/vectors/schema.js';
+import { propertySeed } from '../support/propertySeed.js';
 import { caseArb, makePools } from './propertyCases.js';
 
 const EVALUATOR = path.join(import.meta.dirname, '..', '..', 'src', 'emulator', 'vectors', 'evaluate.ts');
 const RUNS = Number(process.env.HLSQ_PROPERTY_RUNS ?? 20000);
-const SEED = process.env.HLSQ_PROPERTY_SEED !== undefined ? Number(process.env.HLSQ_PROPERTY_SEED) : Date.now() % 2 ** 31;
+const SEED = process.env.HLSQ_PROPERTY_SEED !== undefined ? Number(process.env.HLSQ_PROPERTY_SEED) : (propertySeed() ?? Date.now()) % 2 ** 31;
 
 if (!Number.isInteger(RUNS) || RUNS < 1) {
   throw new Error(`HLSQ_PROPERTY_RUNS must be a positive integer, got ${JSON.stringify(process.env.HLSQ_PROPERTY_RUNS)}`);
