@@ -122,6 +122,9 @@ template <int K, class T, int W2, int I2, bool S2> struct fx_cres_l<K, T, W2, I2
 class bit_ref {
  public:
   bit_ref(u64* p, int W, bool S, int i) : p_(p), W_(W), S_(S), i_(i) {}
+  // Copying a reference copies where it points; assigning one copies the bit (below). Declared so that
+  // clang's -Wdeprecated-copy-with-user-provided-copy stays quiet in C++14, where returning by value copies.
+  bit_ref(const bit_ref&) = default;
   operator bool() const { return rt::xbit(p_, rt::nw(W_), S_, i_); }
   bool get() const { return *this; }
   bool operator~() const { return !get(); }
