@@ -5,13 +5,13 @@
  */
 import { FixedType } from '../emulator/types.js';
 import type { Constant, Layer, LayerKind, LayerOf, TypeSpec } from '../model/format.js';
-import { axisWindow } from '../model/geometry.js';
+import { axisWindow, type AxisWindow } from '../model/geometry.js';
 import { defaultReciprocal } from '../model/tables.js';
 import { cppTypeName } from './cppType.js';
 import { UnsupportedModelError } from './errors.js';
 import { checkReuseFactor, type Strategy } from './reuse.js';
 import { tableFor, softmaxTablesFor } from './tables.js';
-import type { CodeArray, LayerCode, Tensor, Typedef } from './types.js';
+import type { CodeArray, LayerCode, StreamKernel, Tensor, Typedef } from './types.js';
 
 export interface RuleOptions {
   readonly strategy: Strategy;
@@ -181,6 +181,30 @@ function macConfig(ctx: RuleContext, nIn: number, nOut: number, weightWidth: num
   ];
 }
 
+/** Padding after the input that the last window reaches (0 under 'valid'; unused trailing inputs are still read). */
+function padAfter(length: number, kernel: number, stride: number, w: AxisWindow): number {
+  return Math.max(0, (w.out - 1) * stride + kernel - w.padBefore - length);
+}
+
+/**
+ * The io_stream window geometry (line_buffer.h): the window slides over the padded frame one position
+ * per iteration at II = `interval`. `rows` is omitted for 1-D kernels (their adaptor sets one row).
+ */
+function slidingConfig(
+  window: readonly [number, number],
+  cols: { pad: number },
+  interval: number,
+  rows?: { pad: number },
+): string[] {
+  return [
+    '// io_stream: the window slides over the padded frame, one position per iteration',
+    ...(rows ? [`static const int window_height = ${window[0]};`, `static const int pad_bottom = ${rows.pad};`] : []),
+    `static const int window_width = ${window[1]};`,
+    `static const int pad_right = ${cols.pad};`,
+    `static const int pixel_interval = ${interval};`,
+  ];
+}
+
 // ------------------------------------------------------------------------------------------------
 // Rules
 // ------------------------------------------------------------------------------------------------
@@ -274,6 +298,16 @@ const conv: Rule = (ctx) => {
     body: [`hlsq::${two ? 'conv2d' : 'conv1d'}<${ctx.id}_config>(in, out, ${ctx.id}_weights, ${ctx.id}_biases);`],
     summary: `${l.kind} ${two ? `${kernel[0]}x${kernel[1]}` : kernel[1]} kernel, ${nChan} -> ${nFilt} channels, ${l.padding} padding, ${positions} output positions`,
     multiplications: positions * nonzero(t.weights.codes),
+    stream: {
+      libraries: ['conv_stream.h'],
+      config: slidingConfig(
+        [kernel[0]!, kernel[1]!],
+        { pad: padAfter(inHW[1]!, kernel[1]!, strides[1]!, cols) },
+        ctx.options.reuseFactor,
+        two ? { pad: padAfter(inHW[0]!, kernel[0]!, strides[0]!, rows) } : undefined,
+      ),
+      call: `hlsq::${two ? 'conv2d' : 'conv1d'}_stream<${ctx.id}_config>(in_stream, out_stream, ${ctx.id}_weights, ${ctx.id}_biases);`,
+    },
   };
 };
 
@@ -399,10 +433,24 @@ function poolGeometry(ctx: RuleContext, poolSize: number | readonly [number, num
       `static const int out_width = ${cols.out};`,
     ],
     summary: `${two ? `${pool[0]}x${pool[1]}` : pool[1]} window, stride ${two ? `${stride[0]}x${stride[1]}` : stride[1]}, ${padding} padding`,
+    sliding: slidingConfig([pool[0]!, pool[1]!], { pad: padAfter(inHW[1]!, pool[1]!, stride[1]!, cols) }, 1, { pad: padAfter(inHW[0]!, pool[0]!, stride[0]!, rows) }),
   };
 }
 
-function poolLayer(ctx: RuleContext, fn: string, result: FixedType, config: string[], extra: { typedefs?: Typedef[]; arrays?: CodeArray[]; args?: string[] }, summary: string, resultComment?: string): LayerCode {
+function poolLayer(
+  ctx: RuleContext,
+  fn: string,
+  result: FixedType,
+  config: string[],
+  extra: { typedefs?: Typedef[]; arrays?: CodeArray[]; args?: string[]; sliding?: string[] },
+  summary: string,
+  resultComment?: string,
+): LayerCode {
+  const stream: StreamKernel = {
+    libraries: ['pooling_stream.h'],
+    config: extra.sliding ?? [],
+    call: `hlsq::${fn}_stream<${ctx.id}_config>(${['in_stream', 'out_stream', ...(extra.args ?? [])].join(', ')});`,
+  };
   return {
     layer: ctx.layer,
     id: ctx.id,
@@ -415,6 +463,7 @@ function poolLayer(ctx: RuleContext, fn: string, result: FixedType, config: stri
     body: [`hlsq::${fn}<${ctx.id}_config>(${['in', 'out', ...(extra.args ?? [])].join(', ')});`],
     summary,
     multiplications: 0,
+    stream,
   };
 }
 
@@ -429,7 +478,7 @@ const maxPool: Rule = (ctx) => {
     return poolLayer(ctx, 'global_maxpool', result, [`static const int positions = ${x.size / nChan};`, `static const int n_chan = ${nChan};`], {}, `global max over ${x.size / nChan} positions`, comment);
   }
   const g = l.kind === 'MaxPool2D' ? poolGeometry(ctx, l.poolSize, l.strides, l.padding) : poolGeometry(ctx, l.poolSize, l.stride, l.padding);
-  return poolLayer(ctx, 'maxpool2d', result, g.config, {}, `${l.kind} ${g.summary}`, comment);
+  return poolLayer(ctx, 'maxpool2d', result, g.config, { sliding: g.sliding }, `${l.kind} ${g.summary}`, comment);
 };
 
 /** The exact window sum's type, its 2^-k reinterpretation and the reciprocal (docs/model-format.md). */
@@ -480,7 +529,7 @@ const avgPool: Rule = (ctx) => {
   }
   const g = l.kind === 'AvgPool2D' ? poolGeometry(ctx, l.poolSize, l.strides, 'valid') : poolGeometry(ctx, l.poolSize, l.stride, 'valid');
   const a = averageTypes(ctx, g.n, l.reciprocal);
-  return poolLayer(ctx, 'avgpool2d', result, [...g.config, ...a.config], { typedefs: a.typedefs, arrays: a.arrays, args: [`${ctx.id}_reciprocal`] }, `${l.kind} ${g.summary}`);
+  return poolLayer(ctx, 'avgpool2d', result, [...g.config, ...a.config], { typedefs: a.typedefs, arrays: a.arrays, args: [`${ctx.id}_reciprocal`], sliding: g.sliding }, `${l.kind} ${g.summary}`);
 };
 
 /** Add / Subtract / Multiply: left to right in the vendor's exact result types, one conversion. */

@@ -179,8 +179,10 @@ function layerSignature(l: LayerCode, name = l.id): string {
   return `static void ${name}(${args.join(', ')})`;
 }
 
-// ---- io_stream: one FIFO word per position (channels last); each layer reads its whole input, computes
-// as in io_parallel, and writes its output words. Layers run concurrently under DATAFLOW.
+// ---- io_stream: one FIFO word per position (channels last). Convolutions and pools consume their input
+// word by word through a line buffer (hlsq/line_buffer.h) and write each output word as soon as its window
+// is complete; every other layer reads its whole input, computes as in io_parallel, and writes its output
+// words. Layers run concurrently under DATAFLOW.
 
 export function channels(t: Tensor): number {
   return t.shape.length ? t.shape[t.shape.length - 1]! : 1;
@@ -194,7 +196,7 @@ export function wordType(t: Tensor): string {
   return `${t.key}_word_t`;
 }
 
-/** The stream wrapper of a layer: read every input stream, compute, trace, write. */
+/** The stream wrapper of a layer: its streaming kernel, or read every input stream, compute, trace, write. */
 function streamWrapper(l: LayerCode): string[] {
   const params = inputParams(l.inputs);
   const args = [
@@ -202,6 +204,15 @@ function streamWrapper(l: LayerCode): string[] {
     `hls::stream<${wordType(l.output)}> &out_stream`,
   ];
   const o = l.output;
+  if (l.stream) {
+    return [
+      `static void ${l.id}(${args.join(', ')}) {`,
+      '#pragma HLS INLINE off',
+      `    ${l.stream.call}`,
+      `    HLSQ_TRACE_STREAM(${l.id}, out_stream, ${channels(o)}, ${o.type.width});`,
+      '}',
+    ];
+  }
   return [
     `static void ${l.id}(${args.join(', ')}) {`,
     '#pragma HLS INLINE off',
@@ -294,7 +305,8 @@ function topBodyStream(plan: ProjectPlan): string[] {
   body.push('#ifdef __SYNTHESIS__');
   for (const t of [...plan.inputs, ...plan.outputs]) body.push(`#pragma HLS INTERFACE axis port = ${variable(t)}`);
   body.push('#pragma HLS DATAFLOW');
-  // depth = every word of the tensor: conservative, a layer reads its whole input before writing
+  // depth = every word of the tensor: conservative, since layers other than convolutions and pools read
+  // their whole input before writing (and a tensor read twice feeds branches of different latencies)
   for (const s of sp.locals) body.push(`#pragma HLS STREAM variable = ${s.name} depth = ${s.depth}`);
   body.push('#endif');
   body.push('');
@@ -384,7 +396,9 @@ export function renderProject(plan: ProjectPlan, opts: RenderOptions): Map<strin
 
   // firmware/weights/<layer>.h and firmware/layers/<layer>.h
   for (const l of plan.layers) {
-    const includes = [...l.libraries.map((h) => `../hlsq/${h}`), ...(plan.io === 'stream' ? ['../hlsq/stream.h'] : [])];
+    const streamed = plan.io === 'stream' ? l.stream : undefined;
+    const libraries = streamed ? streamed.libraries : l.libraries;
+    const includes = [...libraries.map((h) => `../hlsq/${h}`), ...(plan.io === 'stream' ? ['../hlsq/stream.h'] : [])];
     if (l.arrays.length) {
       includes.push(`../weights/${l.id}.h`);
       files.set(
@@ -406,9 +420,10 @@ export function renderProject(plan: ProjectPlan, opts: RenderOptions): Map<strin
         version,
         guard: guard(`layers/${l.id}.h`),
         includes,
-        config: l.config,
+        config: streamed ? [...l.config, ...streamed.config] : l.config,
         configName: `${l.id}_config`,
-        signature: layerSignature(l, plan.io === 'stream' ? `${l.id}_compute` : l.id),
+        // a streaming kernel replaces the array function; otherwise the stream wrapper calls <layer>_compute
+        signature: streamed ? '' : layerSignature(l, plan.io === 'stream' ? `${l.id}_compute` : l.id),
         inline: plan.io === 'stream' ? '' : ' off',
         body: l.body,
         wrapper: plan.io === 'stream' ? streamWrapper(l) : [],
@@ -426,6 +441,7 @@ export function renderProject(plan: ProjectPlan, opts: RenderOptions): Map<strin
       version,
       modelFile,
       description: plan.model.description ?? `${plan.layers.length} layers, ${plan.inputs.length} input(s), ${plan.outputs.length} output(s)`,
+      stream: plan.io === 'stream',
       layerIncludes: plan.layers.map((l) => l.id),
       signatureOpen: [`${signature} {`],
       body: topBody(plan),

@@ -53,4 +53,19 @@ export interface LayerCode {
   readonly summary: string;
   /** Multiplications per inference (zero weights excluded), for the report and the unroll warning. */
   readonly multiplications: number;
+  /**
+   * io_stream only: a kernel that consumes its input word by word and writes its output words itself
+   * (a line buffer, never the whole input). Without it, the stream wrapper reads the whole input into an
+   * array, runs `body` and writes the output.
+   */
+  readonly stream?: StreamKernel;
+}
+
+export interface StreamKernel {
+  /** Support-library headers of the streaming kernel (file names in firmware/hlsq/). */
+  readonly libraries: readonly string[];
+  /** Config lines the streaming kernel needs in addition to `config`. */
+  readonly config: readonly string[];
+  /** The call, reading `in_stream` and writing `out_stream`. */
+  readonly call: string;
 }

@@ -37,6 +37,8 @@ template <class data_T, class res_T> struct max_reducer {
 template <class CONFIG_T, class data_T, class res_T> struct mean_reducer {
     typename CONFIG_T::sum_t sum;
     typename CONFIG_T::recip_code_t reciprocal;
+    // (an array of reducers, one per channel, is default-constructed and then assigned the prototype)
+    mean_reducer() : sum(0), reciprocal(0) {}
     explicit mean_reducer(const typename CONFIG_T::recip_code_t &reciprocal_code) : sum(0), reciprocal(reciprocal_code) {}
     void take(const data_T &x) {
 #pragma HLS INLINE
