@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { FloatType, floatQuantizeArray, parseFloatType } from '../../src/emulator/minifloat.js';
-import { FLOAT_PRESETS, MinifloatFormat, floatPreset, mxQuantize, quantizersFloat } from '../../src/emulator/floatFormats.js';
+import { FLOAT_PRESETS, FLOAT_ROUNDINGS, MinifloatFormat, floatPreset, mxQuantize, quantizersFloat } from '../../src/emulator/floatFormats.js';
 import { binade } from '../../src/emulator/floatBits.js';
 
 const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
@@ -397,6 +397,38 @@ describe('m = 0 (power-of-two grid): ties round up in magnitude, as 1.5 -> 2 in 
       }
       // the scalar rule itself: a normal tie 1.5*2^k goes to 2^(k+1), never down to 2^k
       expect(t.quantize(1.5 * 2 ** t.emin)).toBe(2 ** (t.emin + 1));
+    }
+  });
+});
+
+describe("subnormals 'ftz': round on the subnormal grid, then flush a subnormal result to a signed zero", () => {
+  test('equals the same format with subnormals, flushed below the smallest normal', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 6 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: -4, max: 20 }),
+        fc.constantFrom(...FLOAT_ROUNDINGS.filter((r) => r !== 'stochastic')),
+        fc.boolean(),
+        fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ min: -1e-3, max: 1e-3, noNaN: true }), fc.integer({ min: -600, max: 600 }).map((k) => k / 4096)),
+        (e, m, bias, rounding, negZero, x) => {
+          const yes = new MinifloatFormat({ e, m, bias, rounding, negZero, subnormals: 'yes' });
+          const ftz = yes.with({ subnormals: 'ftz' });
+          const q = yes.quantize(x);
+          const minNormal = 2 ** (1 - bias);
+          const neg = x < 0 || Object.is(x, -0);
+          const want = Math.abs(q) < minNormal ? (neg && negZero ? -0 : 0) : q;
+          expect(Object.is(ftz.quantize(x), want)).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+  test('every code whose exponent field is 0 decodes to a signed zero', () => {
+    const f = new MinifloatFormat({ e: 4, m: 3, bias: 7, subnormals: 'ftz' });
+    for (let frac = 0; frac < 8; frac++) {
+      expect(Object.is(f.decode(frac), 0)).toBe(true);
+      expect(Object.is(f.decode(0x80 + frac), -0)).toBe(true);
     }
   });
 });
