@@ -286,3 +286,67 @@ export function randomModel(seed: number, chains: number): Json {
   for (let k = 0; k < chains; k++) addChain(g, g.pick(['dense', 'conv1d', 'conv2d', 'merge'] as const));
   return g.model(`random_${seed}`);
 }
+
+// ---- io_stream sliding windows ----------------------------------------------------------------------
+
+/** Output length of a window axis (the format's rule, docs/model-format.md "Padding"). */
+function windowOut(length: number, kernel: number, stride: number, padding: 'valid' | 'same'): number {
+  return padding === 'same' ? Math.ceil(length / stride) : length >= kernel ? Math.floor((length - kernel) / stride) + 1 : 0;
+}
+
+/**
+ * One chain for the io_stream window kernels: a Conv2D or Conv1D with kernels 1-4 (wider than the map
+ * under 'same'), strides 1-3 (also larger than the kernel), one to three channels, sometimes a second
+ * convolution, then a max pool (any padding and stride), an average pool or a global pool. Every
+ * layer on a spatial map, so the line buffer meets every geometry.
+ */
+export function addWindowChain(g: ModelGen, rank: 1 | 2): void {
+  const inType = g.type({ minW: 2, maxW: 12, modes: true, intRange: [-1, 5] });
+  const mag = inType.intBits;
+  let hw = rank === 2 ? [g.int(1, 7), g.int(2, 8)] : [1, g.int(2, 12)];
+  let C = g.int(1, 3);
+  let x = g.input(rank === 2 ? [hw[0]!, hw[1]!, C] : [hw[1]!, C], inType);
+  const convs = g.chance(0.4) ? 2 : 1;
+  for (let k = 0; k < convs; k++) {
+    const padding = g.pick(['valid', 'same'] as const);
+    // 'same' may take a kernel wider than the map; 'valid' needs it to fit
+    const fit = (k: number, length: number) => (padding === 'valid' ? Math.min(k, length) : k);
+    const kh = rank === 2 ? fit(g.int(1, 4), hw[0]!) : 1;
+    const kw = fit(g.int(1, 4), hw[1]!);
+    const s = [rank === 2 ? g.int(1, 3) : 1, g.int(1, 3)];
+    const F = g.int(1, 3);
+    const weights = g.constant(rank === 2 ? [kh, kw, C, F] : [kw, C, F], g.type({ minW: 2, maxW: 6, signed: true, intRange: [-1, 2] }));
+    const bias = g.chance(0.7) ? { bias: g.constant([F], g.type({ minW: 2, maxW: 8, intRange: [0, 3] })) } : {};
+    const geometry = rank === 2 ? { strides: s, padding } : { stride: s[1], padding };
+    x = g.layer(rank === 2 ? 'Conv2D' : 'Conv1D', [x], { weights, ...bias, ...geometry, result: g.resultType(mag + 3).toString() });
+    hw = [windowOut(hw[0]!, kh, s[0]!, padding), windowOut(hw[1]!, kw, s[1]!, padding)];
+    C = F;
+  }
+  if (g.chance(0.4)) x = g.activation(x, C, mag + 3);
+  const pool = g.pick(['max', 'max', 'avg', 'global'] as const);
+  if (pool === 'global') {
+    x = g.chance(0.5) ? g.layer('GlobalMaxPool', [x], {}) : g.layer('GlobalAveragePool', [x], { result: g.resultType(mag + 3).toString() });
+  } else if (pool === 'max') {
+    const padding = g.pick(['valid', 'same'] as const);
+    const fit = (k: number, length: number) => (padding === 'valid' ? Math.min(k, length) : k);
+    const p = [rank === 2 ? fit(g.int(1, 3), hw[0]!) : 1, fit(g.int(1, 3), hw[1]!)];
+    const s = [rank === 2 ? g.int(1, 3) : 1, g.int(1, 3)];
+    const result = g.chance(0.5) ? { result: g.resultType(mag + 3).toString() } : {};
+    x =
+      rank === 2
+        ? g.layer('MaxPool2D', [x], { poolSize: p, strides: s, padding, ...result })
+        : g.layer('MaxPool1D', [x], { poolSize: p[1], stride: s[1], padding, ...result });
+  } else {
+    const p = [rank === 2 ? g.int(1, Math.min(3, hw[0]!)) : 1, g.int(1, Math.min(3, hw[1]!))];
+    const s = [rank === 2 ? g.int(1, 2) : 1, g.int(1, 2)];
+    const result = { result: g.resultType(mag + 3).toString() };
+    x = rank === 2 ? g.layer('AvgPool2D', [x], { poolSize: p, strides: s, ...result }) : g.layer('AvgPool1D', [x], { poolSize: p[1], stride: s[1], ...result });
+  }
+  g.output(x);
+}
+
+export function windowModel(seed: number, chains: number): Json {
+  const g = new ModelGen(seed);
+  for (let k = 0; k < chains; k++) addWindowChain(g, g.chance(0.6) ? 2 : 1);
+  return g.model(`window_${seed}`);
+}
