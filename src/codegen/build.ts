@@ -104,6 +104,9 @@ export function generateProject(model: Model, modelFile: string, opts: BuildOpti
       inputs: plan.inputs.map((t) => ({ id: t.id, shape: shape(t.shape), type: cppTypeName(t.type) })),
       outputs: plan.outputs.map((t) => ({ id: t.id, shape: shape(t.shape), type: cppTypeName(t.type) })),
       warnings: plan.warnings,
+      stream: plan.io === 'stream',
+      windowed: listOr(plan.layers.filter((l) => l.stream).map((l) => `\`${l.id}\``)),
+      buffered: listOr(plan.layers.filter((l) => !l.stream).map((l) => `\`${l.id}\``)),
       samples: inputs.batch,
       host: [...files.keys()].some((k) => k.startsWith('host/')),
       verilog: [...files.keys()].some((k) => k.startsWith('tb/')),
@@ -116,6 +119,10 @@ export function generateProject(model: Model, modelFile: string, opts: BuildOpti
     files,
     summary: { top: plan.top, files: [...files.keys()].sort(), layers, samples: inputs.batch, inputSource: inputs.source, warnings: plan.warnings, manifest },
   };
+}
+
+function listOr(items: readonly string[], none = 'none'): string {
+  return items.length ? items.join(', ') : none;
 }
 
 /** `hlsq build`: generate and write atomically. */

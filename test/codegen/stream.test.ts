@@ -126,7 +126,44 @@ async function schedules(model: ReturnType<typeof resolved>): Promise<{ layers: 
   return { layers, files, seen };
 }
 
+/** A 3x3 'same' Conv2D (2 -> 2 channels) on a 6x7 map, then a 2x2 max pool. */
+const lineModel = {
+  format: 'hlsq-model',
+  version: 1,
+  name: 'line',
+  inputs: [{ name: 'x', shape: [6, 7, 2], type: 'ap_fixed<8,3,AP_RND_CONV,AP_SAT>' }],
+  layers: [
+    {
+      name: 'conv',
+      kind: 'Conv2D',
+      inputs: ['x'],
+      weights: { shape: [3, 3, 2, 2], type: 'ap_fixed<4,1>', codes: Array.from({ length: 36 }, (_, i) => (i % 7) - 3) },
+      padding: 'same',
+      result: 'ap_fixed<12,5,AP_RND,AP_SAT>',
+    },
+    { name: 'pool', kind: 'MaxPool2D', inputs: ['conv'], poolSize: [2, 2], padding: 'valid' },
+  ],
+};
+
 describe('io_stream sliding windows (Conv1D/2D, max/avg pools 1D/2D, global pools)', () => {
+  test('the per-position loop runs at II = reuse factor for convolutions and 1 for pools; io_parallel has no stream kernel', () => {
+    const m = resolved(lineModel);
+    for (const rf of [1, 2, 3]) {
+      const { files } = build(m, { samples: 2, io: 'stream', reuseFactor: rf });
+      const conv = files.get('firmware/layers/conv.h')!;
+      expect(conv).toContain(`static const int pixel_interval = ${rf};`);
+      expect(conv).toContain(`static const int multiplier_limit = ${Math.ceil(36 / rf)};`);
+      expect(conv).toContain('static const int pad_bottom = 1;');
+      expect(conv).toContain('static const int pad_right = 1;');
+      expect(files.get('firmware/layers/pool.h')).toContain('static const int pixel_interval = 1;');
+      expect(files.get('README.md')).toMatch(/Line-buffer layers \(convolutions and pools: `conv`, `pool`\)/);
+    }
+    const { files } = build(m, { samples: 2, io: 'parallel' });
+    expect(files.get('firmware/layers/conv.h')).not.toMatch(/_stream|pixel_interval/);
+    expect(files.get('README.md')).not.toContain('io_stream dataflow');
+  });
+
+
   test(`${RUNS} random models x ${CHAINS} window chains (kernels 1-4, strides 1-3, valid/same, 1-3 channels, pools after convolutions): zero differing codes, every layer traced`, async () => {
     const seen = new Set<number>();
     await fc.assert(
@@ -169,24 +206,7 @@ describe('io_stream sliding windows (Conv1D/2D, max/avg pools 1D/2D, global pool
   }, COMPILE_TIMEOUT);
 
   test('a 3x3 same convolution on a 6x7 map writes its first word after 1 row + 2 pixels, its last after the frame', async () => {
-    const model = resolved({
-      format: 'hlsq-model',
-      version: 1,
-      name: 'line',
-      inputs: [{ name: 'x', shape: [6, 7, 2], type: 'ap_fixed<8,3,AP_RND_CONV,AP_SAT>' }],
-      layers: [
-        {
-          name: 'conv',
-          kind: 'Conv2D',
-          inputs: ['x'],
-          weights: { shape: [3, 3, 2, 2], type: 'ap_fixed<4,1>', codes: Array.from({ length: 36 }, (_, i) => (i % 7) - 3) },
-          padding: 'same',
-          result: 'ap_fixed<12,5,AP_RND,AP_SAT>',
-        },
-        { name: 'pool', kind: 'MaxPool2D', inputs: ['conv'], poolSize: [2, 2], padding: 'valid' },
-      ],
-    });
-    const { layers, files, seen } = await schedules(model);
+    const { layers, files, seen } = await schedules(resolved(lineModel));
     const conv = seen.get('conv')!;
     expect(conv.reads.length).toBe(42);
     // output (0, 0) needs input rows 0-1, columns 0-1: 7 + 2 words
