@@ -13,7 +13,10 @@ program
   .name('hlsq')
   .description('Bit-exact emulation of Vitis/Vivado HLS arbitrary-precision types, quantizers and HLS code generation')
   .version(VERSION)
-  .showHelpAfterError('(run with --help for usage)')
+  // A usage error is one line like every other bad input (commander may add a second, e.g. "Did you mean").
+  .configureOutput({
+    outputError: (str, write) => write(`hlsq: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`),
+  })
   .exitOverride();
 
 registerAll(program);
@@ -27,8 +30,9 @@ try {
 /** One line on stderr, no stack trace, and the exit status. */
 function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
-    // commander has already printed its message (or the help/version text)
-    return err.exitCode;
+    // commander has already printed its message (or the help/version text); a usage error is bad input,
+    // so it exits 2 like the others (1 means a check ran and failed)
+    return err.exitCode === 0 ? 0 : 2;
   }
   if (err instanceof HlsqError || err instanceof RangeError || err instanceof TypeError) {
     process.stderr.write(`hlsq: ${err.message}\n`);
