@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../../emulator/errors.js';
 import { runArrays } from '../../model/arrays.js';
 import { loadModel } from '../../model/load.js';
 import { readNpy, writeNpy, type NpyArray } from '../../model/npy.js';
-import { inputFiles } from './options.js';
+import { inputFiles, outputDir, outputFile } from './options.js';
 
 interface RunCliOptions {
   input?: string[];
@@ -56,16 +56,18 @@ export function register(program: Command): void {
         if (!f.endsWith('.npy')) throw new InvalidArgumentError('--output', item, 'a .npy file, optionally as <output name>=<file.npy>');
         const key = name || (model.outputs.length === 1 ? model.outputs[0]! : '');
         if (!model.outputs.includes(key)) throw new InvalidArgumentError('--output', item, `<name>=<file.npy> with name one of ${model.outputs.join(', ')}`);
-        outFiles[key] = f;
+        outFiles[key] = outputFile('--output', f);
       }
+      if (o.trace !== undefined) outputDir('--trace', o.trace);
       // Everything is computed before anything is written: no partial output on an error.
       const res = runArrays(model, inputs, { codes: o.codes, check: o.check, trace: !!o.trace, onProgress: progressBar() });
+      // the trace directory first: if it cannot be made, no output file has been written yet
+      if (o.trace) mkdirSync(o.trace, { recursive: true });
       for (const out of res.outputs) {
         const f = outFiles[out.name];
         if (f) writeNpy(f, out.data, out.shape);
       }
       if (o.trace) {
-        mkdirSync(o.trace, { recursive: true });
         for (const t of res.trace) writeNpy(join(o.trace, `${t.name}.npy`), t.data, t.shape);
         for (const s of res.skipped) process.stderr.write(`hlsq: warning: trace of ${s} not written (codes wider than int64)\n`);
       }
