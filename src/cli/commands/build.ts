@@ -3,7 +3,7 @@ import { buildProject } from '../../codegen/build.js';
 import { hostModuleFiles } from '../../codegen/host.js';
 import { InvalidArgumentError } from '../../emulator/errors.js';
 import { VERSION } from '../version.js';
-import { intOption, inputFiles, printWarnings } from './options.js';
+import { cIdentifier, intOption, inputFiles, numberOption, outputDir, printWarnings } from './options.js';
 
 export function register(program: Command): void {
   program
@@ -29,11 +29,14 @@ export function register(program: Command): void {
       if (strategy !== 'latency' && strategy !== 'resource') throw new InvalidArgumentError('--strategy', strategy, 'latency or resource');
       const io = o.io as string;
       if (io !== 'parallel' && io !== 'stream') throw new InvalidArgumentError('--io', io, 'parallel or stream');
-      const clock = Number(o.clock);
+      const clock = numberOption('--clock', o.clock, 'a positive number of ns');
       if (!(clock > 0)) throw new InvalidArgumentError('--clock', o.clock, 'a positive number of ns');
+      const part = o.part as string;
+      // the part goes into the Tcl scripts as one word
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(part)) throw new InvalidArgumentError('--part', part, 'an FPGA part name, e.g. xcvu13p-flga2577-2-e');
       const summary = buildProject(modelPath, {
-        out: o.out as string,
-        ...(o.top ? { top: o.top as string } : {}),
+        out: outputDir('--out', o.out as string),
+        ...(o.top !== undefined ? { top: cIdentifier('--top', o.top as string) } : {}),
         strategy,
         reuseFactor: intOption('--reuse-factor', o.reuseFactor, 1),
         io,
@@ -42,7 +45,7 @@ export function register(program: Command): void {
         npy: inputFiles(o.input as string[] | undefined),
         trace: !!o.trace,
         packed: o.packed !== false,
-        part: o.part as string,
+        part,
         clockPeriod: clock,
         version: VERSION,
         ...(o.host !== false ? { extras: (plan) => hostModuleFiles(plan, VERSION) } : {}),
