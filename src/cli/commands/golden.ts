@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { writeGolden } from '../../codegen/build.js';
 import { VERSION } from '../version.js';
-import { inputFiles, intOption } from './options.js';
+import { InvalidArgumentError } from '../../emulator/errors.js';
+import { cIdentifier, inputFiles, intOption, outputDir } from './options.js';
 
 export function register(program: Command): void {
   program
@@ -16,15 +17,19 @@ export function register(program: Command): void {
     .option('--top <name>', 'top name recorded in the manifest')
     .option('--trace', "also write every layer's codes (trace/<layer>.hex)")
     .option('--no-packed', 'do not write <tensor>_packed.hex')
-    .action((modelPath: string, o: Record<string, unknown>) => {
+    .action((modelPath: string, o: Record<string, unknown>, cmd: Command) => {
+      // --random has a default, so only an explicit one conflicts with --samples
+      if (o.samples !== undefined && cmd.getOptionValueSource('random') === 'cli' && o.samples !== o.random) {
+        throw new InvalidArgumentError('--samples', o.samples, `the same count as --random ${String(o.random)}, or only one of them`);
+      }
       const r = writeGolden(modelPath, {
-        out: o.out as string,
+        out: outputDir('--out', o.out as string),
         samples: intOption(o.samples !== undefined ? '--samples' : '--random', o.samples ?? o.random, 1),
         seed: intOption('--seed', o.seed, Number.MIN_SAFE_INTEGER),
         npy: inputFiles(o.input as string[] | undefined),
         trace: !!o.trace,
         packed: o.packed !== false,
-        ...(o.top ? { top: o.top as string } : {}),
+        ...(o.top !== undefined ? { top: cIdentifier('--top', o.top as string) } : {}),
         version: VERSION,
       });
       const lines = [
