@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError } from '../../emulator/errors.js';
+import { parseType } from '../../emulator/types.js';
 import { readOnnx } from '../../import/onnx.js';
 import { checkImport, evaluateQonnx, importQonnx, qonnxQuantizers } from '../../import/qonnx/index.js';
 import { saveModel } from '../../model/save.js';
 import { npyToFloat64, readNpy, writeNpy } from '../../model/npy.js';
+import { forArgument, isFiniteNumberText, outputFile, readInputFile } from './options.js';
 
 interface ImportCliOptions {
   out?: string;
@@ -44,8 +45,19 @@ export function register(program: Command): void {
     )
     .action((file: string, o: ImportCliOptions) => {
       const report: Record<string, unknown> = { file };
+      // Every argument is checked before anything is computed, and files are written only after every
+      // step has succeeded: a failing step leaves no output file behind.
+      const bytes = readInputFile('<model.onnx>', file, 'a QONNX/ONNX file');
+      if (o.evaluateOut !== undefined && !o.evaluate) throw new InvalidArgumentError('--evaluate-out', o.evaluateOut, 'to be given with --evaluate <x.npy>');
+      if (o.evaluateOut !== undefined) outputFile('--evaluate-out', o.evaluateOut);
+      if (o.check !== undefined && !o.out) throw new InvalidArgumentError('--check', o.check, 'to be given with --out <model.json> (it checks the imported model)');
+      if (o.out !== undefined) outputFile('--out', o.out);
+      if (o.inputType !== undefined) forArgument('--input-type', () => parseType(o.inputType!));
+      const scale = inputScale(o);
+      const lines: string[] = [];
+      const writes: (() => void)[] = [];
       if (o.quantizers) {
-        const qs = qonnxQuantizers(readOnnx(readFileSync(file), file));
+        const qs = qonnxQuantizers(readOnnx(bytes, file));
         report.quantizers = qs.map((q) => ({
           node: q.node,
           op: q.op,
@@ -54,13 +66,12 @@ export function register(program: Command): void {
           ...(q.op === 'Quant' ? { bits: q.bits, signed: q.signed, narrow: q.narrow, rounding: q.rounding, type: q.type?.toString() ?? 'none (non-power-of-two scale or no ap mode)' } : {}),
           ...(q.op === 'FloatQuant' ? { format: q.format.toString(), preset: q.preset ?? 'none', e: q.format.e, m: q.format.m, bias: q.format.bias, max: q.format.maxValue, overflow: q.format.overflow } : {}),
         }));
-        if (!o.json) for (const q of report.quantizers as Record<string, unknown>[]) process.stdout.write(`${Object.entries(q).map(([k, v]) => `${k}=${v}`).join('  ')}\n`);
+        for (const q of report.quantizers as Record<string, unknown>[]) lines.push(Object.entries(q).map(([k, v]) => `${k}=${v}`).join('  '));
       }
       if (o.evaluate) {
-        const graph = readOnnx(readFileSync(file), file);
+        const graph = readOnnx(bytes, file);
         if (graph.inputs.length !== 1) throw new InvalidArgumentError('--evaluate', o.evaluate, 'a model with one graph input');
         const arr = readNpy(o.evaluate);
-        const scale = inputScale(o);
         const x = npyToFloat64(arr, o.evaluate).map((v) => Math.fround(scale(v)));
         const input = graph.inputs[0]!;
         const perSample = (input.dims ?? []).slice(1);
@@ -76,33 +87,32 @@ export function register(program: Command): void {
           outs.push(...y.data);
         }
         report.evaluated = { samples: n, output: graph.outputs[0]!.name, shape: [n, ...outShape] };
-        if (o.evaluateOut) writeNpy(o.evaluateOut, Float64Array.from(outs), [n, ...outShape]);
-        if (!o.json) process.stdout.write(`evaluated ${n} sample(s) through the QONNX graph${o.evaluateOut ? ` -> ${o.evaluateOut}` : ''}\n`);
+        const evaluateOut = o.evaluateOut;
+        if (evaluateOut) writes.push(() => writeNpy(evaluateOut, Float64Array.from(outs), [n, ...outShape]));
+        lines.push(`evaluated ${n} sample(s) through the QONNX graph${evaluateOut ? ` -> ${evaluateOut}` : ''}`);
       }
       if (!o.quantizers && !o.evaluate || o.out) {
         if (!o.out) throw new InvalidArgumentError('--out', undefined, 'a path for the hlsq model JSON');
+        const out = o.out;
         const r = importQonnx(file, { inputType: o.inputType, name: o.name });
-        saveModel(r.loaded, o.out, o.sidecar ? { sidecar: { file: basename(o.out).replace(/\.json$/, '') + '.bin' } } : {});
-        report.model = o.out;
-        report.layers = r.model.layers.length;
-        report.notes = r.notes;
         if (o.check) {
           const arr = readNpy(o.check);
-          const scale = inputScale(o);
           const x = npyToFloat64(arr, o.check).map((v) => scale(v));
-          const c = checkImport(r, x, arr.shape[0] ?? 1);
+          const c = forArgument(`--check ${o.check}`, () => checkImport(r, x, arr.shape[0] ?? 1));
           report.check = c;
-          if (!o.json) {
-            process.stdout.write(`check ${o.check}: ${c.samples} samples, ${c.equal}/${c.compared} output values equal to the QONNX graph's (${c.output}), max |difference| ${c.maxAbsDiff}\n`);
-          }
+          lines.push(`check ${o.check}: ${c.samples} samples, ${c.equal}/${c.compared} output values equal to the QONNX graph's (${c.output}), max |difference| ${c.maxAbsDiff}`);
         }
-        if (!o.json) {
-          process.stdout.write(`imported ${file}: ${r.model.layers.length} layers -> ${o.out}\n`);
-          for (const [kind, count] of countKinds(r.model.layers.map((l) => l.kind))) process.stdout.write(`  ${kind} x${count}\n`);
-          for (const note of r.notes) process.stdout.write(`note: ${note}\n`);
-        }
+        writes.push(() => saveModel(r.loaded, out, o.sidecar ? { sidecar: { file: basename(out).replace(/\.json$/, '') + '.bin' } } : {}));
+        report.model = out;
+        report.layers = r.model.layers.length;
+        report.notes = r.notes;
+        lines.push(`imported ${file}: ${r.model.layers.length} layers -> ${out}`);
+        for (const [kind, count] of countKinds(r.model.layers.map((l) => l.kind))) lines.push(`  ${kind} x${count}`);
+        for (const note of r.notes) lines.push(`note: ${note}`);
       }
+      for (const write of writes) write();
       if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else if (lines.length) process.stdout.write(lines.join('\n') + '\n');
     });
 }
 
@@ -110,8 +120,10 @@ export function register(program: Command): void {
 function inputScale(o: ImportCliOptions): (v: number) => number {
   if (o.inputScale === undefined) return (v) => v;
   const m = /^\s*([-+0-9.eE]+)\s*\/\s*([-+0-9.eE]+)\s*$/.exec(o.inputScale);
-  const [a, b] = m ? [Number(m[1]), Number(m[2])] : [Number(o.inputScale), 1];
-  if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) throw new InvalidArgumentError('--input-scale', o.inputScale, 'a finite number or a fraction a/b, e.g. 1/255');
+  const allowed = 'a finite number or a fraction a/b, e.g. 1/255';
+  const [ta, tb] = m ? [m[1]!, m[2]!] : [o.inputScale, '1'];
+  if (!isFiniteNumberText(ta) || !isFiniteNumberText(tb) || Number(tb) === 0) throw new InvalidArgumentError('--input-scale', o.inputScale, allowed);
+  const [a, b] = [Number(ta), Number(tb)];
   return (v) => (v * a) / b;
 }
 
