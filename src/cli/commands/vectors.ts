@@ -3,12 +3,16 @@ import { InvalidArgumentError } from '../../emulator/errors.js';
 import { checkFiles, ENGINES, formatReport, type CppEngine, type Engine } from '../../emulator/vectors/check.js';
 import { apfixedFamily, type VectorFamily } from '../../emulator/vectors/family.js';
 import { quantizersFamily } from '../../quantizers/vectors.js';
+import { intOption } from './options.js';
 
 /**
  * Every record family `vectors check` knows; a record none of them accepts is an error. A new family
  * is one import and one entry here.
  */
 export const VECTOR_FAMILIES: readonly VectorFamily[] = [apfixedFamily, quantizersFamily];
+
+/** The comparison modes some record family understands (the quantizers family's NumPy-compatible path). */
+export const COMPAT_MODES: readonly string[] = ['quantizers'];
 
 /** Where the C++ reference harness lives (loaded only for --engine cpp/both). */
 const REF_HARNESS_MODULE = '../../codegen/refHarness.js';
@@ -43,9 +47,10 @@ export async function runVectorsCheck(files: string[], opts: VectorsCheckOptions
     throw new InvalidArgumentError('--engine', opts.engine, ENGINES.join(', '));
   }
   const engine = opts.engine as Engine;
-  const shown = Number(opts.maxFailuresShown);
-  if (!Number.isInteger(shown) || shown < 0) {
-    throw new InvalidArgumentError('--max-failures-shown', opts.maxFailuresShown, 'a non-negative integer');
+  const shown = intOption('--max-failures-shown', opts.maxFailuresShown, 0);
+  // checked here, not per record: a family that ignores --compat would otherwise pass silently
+  if (opts.compat !== undefined && !COMPAT_MODES.includes(opts.compat)) {
+    throw new InvalidArgumentError('--compat', opts.compat, `one of ${COMPAT_MODES.join(', ')} (or no --compat for the exact semantics)`);
   }
   const cppEngine = engine === 'emulator' ? undefined : await loadCppEngine();
   const report = await checkFiles(files, VECTOR_FAMILIES, { engine, cppEngine, compat: opts.compat, maxFailuresShown: shown });

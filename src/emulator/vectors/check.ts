@@ -95,6 +95,7 @@ export async function* readVectorFile(file: string): AsyncGenerator<VectorLine> 
   }
   const lines = createInterface({ input, crlfDelay: Infinity });
   let n = 0;
+  let records = 0;
   try {
     for await (const text of lines) {
       n++;
@@ -105,14 +106,19 @@ export async function* readVectorFile(file: string): AsyncGenerator<VectorLine> 
       } catch (err) {
         throw new ParseError(`${file} line ${n}`, text.length > 80 ? `${text.slice(0, 77)}...` : text, `one JSON object per line (${(err as Error).message})`);
       }
+      records++;
       yield { file, line: n, record };
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'Z_DATA_ERROR') {
+    // zlib's codes: Z_DATA_ERROR for garbage, Z_BUF_ERROR for a file cut off mid-stream
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
       throw new HlsqError(`vector file ${file}: corrupt gzip data after line ${n} (${(err as Error).message})`);
     }
     throw err;
   }
+  // an empty file checks nothing: reporting "0 passed, 0 failed" with exit status 0 would hide it
+  if (records === 0) throw new HlsqError(`vector file ${file}: no records, expected one JSON record per line`);
 }
 
 /** Collects outcomes per op, in first-seen order. */
