@@ -125,10 +125,13 @@ export function quantizerDiff(x: Float64Array | Float32Array, format: DiffFormat
 
 /** A comma list of numbers (nan, inf, -inf allowed). */
 export function parseDiffValues(text: string): Float64Array {
-  const parts = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  // an empty item (`1,,2`, a trailing comma, an empty list) is refused rather than skipped, so the
+  // indices in messages and in the report are the ones the user typed
+  const parts = text.split(',').map((s) => s.trim());
   return Float64Array.from(parts, (p, j) => {
-    const v = /^[+-]?(nan|inf|infinity)$/i.test(p) ? (p.toLowerCase().includes('nan') ? NaN : p.startsWith('-') ? -Infinity : Infinity) : Number(p);
-    if (Number.isNaN(v) && !/nan/i.test(p)) throw new QuantizerRangeError(`values[${j}]`, p, 'a number (decimal, hex float not supported; nan, inf allowed)');
+    const special = /^[+-]?(nan|inf|infinity)$/i.test(p);
+    const v = special ? (p.toLowerCase().includes('nan') ? NaN : p.startsWith('-') ? -Infinity : Infinity) : Number(p);
+    if (p === '' || (!special && Number.isNaN(v))) throw new QuantizerRangeError(`values[${j}]`, p, 'a number (decimal, hex float not supported; nan, inf allowed)');
     return v;
   });
 }

@@ -4,6 +4,7 @@ import { parseFloatType } from '../../emulator/minifloat.js';
 import { parseType } from '../../emulator/types.js';
 import { npyToFloat64, readNpy } from '../../model/npy.js';
 import { DISAGREEMENT_CLASSES, normalSamples, parseDiffValues, quantizerDiff, type DiffFormat } from '../../quantizers/index.js';
+import { forArgument, intOption, numberOption } from './options.js';
 
 interface DiffOptions {
   values?: string;
@@ -23,6 +24,9 @@ interface DiffOptions {
   examples: string;
   json?: boolean;
 }
+
+/** The most --random samples: the input and the two results are held as float64 arrays at once. */
+const MAX_RANDOM = 2 ** 27;
 
 function num(text: string | undefined, name: string): number {
   const v = Number(text);
@@ -57,13 +61,13 @@ function inputOf(o: DiffOptions): Float64Array | Float32Array {
   const given = [o.values !== undefined, o.npy !== undefined, o.random !== undefined].filter(Boolean).length;
   if (given !== 1) throw new InvalidArgumentError('input', `${given} of the input options`, 'exactly one of --values a,b,c, --npy file.npy or --random N');
   let x: Float64Array | Float32Array;
-  if (o.values !== undefined) x = parseDiffValues(o.values);
+  if (o.values !== undefined) x = forArgument('--values', () => parseDiffValues(o.values!));
   else if (o.npy !== undefined) {
     const a = readNpy(o.npy);
     x = a.data instanceof Float32Array ? a.data : npyToFloat64(a, o.npy);
   } else {
-    const n = num(o.random, '--random');
-    x = normalSamples(n, num(o.seed, '--seed'), num(o.scale, '--scale'));
+    const n = intOption('--random', o.random, 0, MAX_RANDOM);
+    x = normalSamples(n, intOption('--seed', o.seed, Number.MIN_SAFE_INTEGER), numberOption('--scale', o.scale, 'a finite number >= 0 (a standard deviation)'));
   }
   return o.float32 && !(x instanceof Float32Array) ? Float32Array.from(x) : x;
 }
@@ -74,7 +78,7 @@ export function register(program: Command): void {
     .description('list where exact and compat (NumPy quantizers) results disagree, grouped by disagreement class')
     .option('--values <list>', 'comma-separated input values')
     .option('--npy <file>', 'a .npy array (float32 arrays are float32 input)')
-    .option('--random <n>', 'n normally distributed values')
+    .option('--random <n>', 'n normally distributed values (n at most 2^27)')
     .option('--seed <s>', 'seed for --random', '0')
     .option('--scale <s>', 'standard deviation for --random', '4')
     .option('--float32', 'treat the input as float32 (rounds it to float32 first)')
@@ -90,12 +94,13 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON')
     .addHelpText('after', "\nExamples:\n  hlsq quantizers diff --values 0.49999999999999994,2.5 --k 1 --i 3 --f 0 --round RND --overflow SAT\n  hlsq quantizers diff --random 100000 --seed 1 --type 'ap_fixed<8,1,AP_RND,AP_WRAP>'\n")
     .action((o: DiffOptions) => {
+      const shown = intOption('--examples', o.examples, 0);
+      if (Number(o.scale) < 0) throw new InvalidArgumentError('--scale', o.scale, 'a finite number >= 0 (a standard deviation)');
       const report = quantizerDiff(inputOf(o), formatOf(o));
       if (o.json) {
         process.stdout.write(JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n');
         return;
       }
-      const shown = num(o.examples, '--examples');
       const lines = [`${report.format}: ${report.count} values, ${report.disagreements} disagree`];
       for (const [cls, list] of Object.entries(report.byClass)) {
         lines.push(`  ${cls} (${list.length}): ${DISAGREEMENT_CLASSES[cls] ?? ''}`);
