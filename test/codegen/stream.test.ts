@@ -219,7 +219,7 @@ describe('io_stream sliding windows (Conv1D/2D, max/avg pools 1D/2D, global pool
     const header = files.get('firmware/layers/conv.h')!;
     expect(header).not.toMatch(/\[84\]/);
     expect(header).toContain('hlsq::conv2d_stream<conv_config>(in_stream, out_stream');
-    expect(files.get('firmware/hlsq/line_buffer.h')).toContain('static data_T lines[frame::line_rows][frame::width][C];');
+    expect(files.get('firmware/hlsq/conv_stream.h')).toContain('static data_T lines[frame::line_rows][frame::width][CONFIG_T::n_chan];');
     expect(channels(layers[0]!.output)).toBe(2);
   }, COMPILE_TIMEOUT);
 });

@@ -15,39 +15,59 @@
 
 namespace hlsq {
 
-template <class CONFIG_T, class reducer_T, class data_T, class res_T> struct pool_window {
-    hls::stream<packet<res_T, CONFIG_T::n_chan> > &out;
-    const reducer_T &prototype;
-
-    void operator()(const data_T window[CONFIG_T::pool_height][CONFIG_T::pool_width][CONFIG_T::n_chan], int, int, int top,
-                    int left) {
+// The output word of one window whose top-left corner is at frame position (top, left): each channel
+// reduced over the taps that are inputs.
+template <class CONFIG_T, class reducer_T, class data_T, class res_T>
+inline packet<res_T, CONFIG_T::n_chan> pool_window(const data_T window[CONFIG_T::pool_height][CONFIG_T::pool_width][CONFIG_T::n_chan],
+                                                  const reducer_T &prototype, int top, int left) {
 #pragma HLS INLINE
-        packet<res_T, CONFIG_T::n_chan> word;
-    ChannelLoop:
-        for (int c = 0; c < CONFIG_T::n_chan; c++) {
+    packet<res_T, CONFIG_T::n_chan> word;
+ChannelLoop:
+    for (int c = 0; c < CONFIG_T::n_chan; c++) {
 #pragma HLS UNROLL
-            reducer_T reduce = prototype;
-        PoolRowLoop:
-            for (int ky = 0; ky < CONFIG_T::pool_height; ky++) {
+        reducer_T reduce = prototype;
+    PoolRowLoop:
+        for (int ky = 0; ky < CONFIG_T::pool_height; ky++) {
 #pragma HLS UNROLL
-            PoolColumnLoop:
-                for (int kx = 0; kx < CONFIG_T::pool_width; kx++) {
+        PoolColumnLoop:
+            for (int kx = 0; kx < CONFIG_T::pool_width; kx++) {
 #pragma HLS UNROLL
-                    if (inside_input<CONFIG_T>(top + ky, left + kx)) reduce.take(window[ky][kx][c]);
-                }
+                if (inside_input<CONFIG_T>(top + ky, left + kx)) reduce.take(window[ky][kx][c]);
             }
-            word.data[c] = reduce.result();
         }
-        out.write(word);
+        word.data[c] = reduce.result();
     }
-};
+    return word;
+}
 
 template <class CONFIG_T, class reducer_T, class data_T, class res_T>
 void pool2d_stream(hls::stream<packet<data_T, CONFIG_T::n_chan> > &in, hls::stream<packet<res_T, CONFIG_T::n_chan> > &out,
                    const reducer_T &prototype) {
 #pragma HLS INLINE
-    pool_window<CONFIG_T, reducer_T, data_T, res_T> visit = {out, prototype};
-    slide_window<CONFIG_T, data_T>(in, visit);
+    typedef padded_frame<CONFIG_T> frame;
+    const int pixel_interval = CONFIG_T::pixel_interval;
+    // Line buffer indexed by frame column and window registers: see conv2d_stream (conv_stream.h).
+    static data_T lines[frame::line_rows][frame::width][CONFIG_T::n_chan];
+#pragma HLS ARRAY_PARTITION variable = lines complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = lines complete dim = 3
+    data_T window[CONFIG_T::window_height][CONFIG_T::window_width][CONFIG_T::n_chan];
+#pragma HLS ARRAY_PARTITION variable = window complete dim = 0
+
+    int y = 0;
+    int x = 0;
+PixelLoop:
+    for (int p = 0; p < frame::positions; p++) {
+#pragma HLS PIPELINE II = pixel_interval
+        slide<CONFIG_T>(lines, window, next_word<CONFIG_T>(in, y, x), x);
+        int oy = 0;
+        int ox = 0;
+        if (window_at_output<CONFIG_T>(y, x, oy, ox)) {
+            const int top = y - (CONFIG_T::window_height - 1);
+            const int left = x - (CONFIG_T::window_width - 1);
+            out.write(pool_window<CONFIG_T, reducer_T, data_T, res_T>(window, prototype, top, left));
+        }
+        next_position<CONFIG_T>(y, x);
+    }
 }
 
 template <class CONFIG_T, class data_T, class res_T>
