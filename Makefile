@@ -47,11 +47,12 @@ test-vendor: build
 	@if [ -z "$(AP_INCLUDE)" ]; then echo "make test-vendor: set AP_INCLUDE=<dir with the vendor's ap_int.h>"; exit 2; fi
 	AP_INCLUDE="$(AP_INCLUDE)" npx vitest run test/cpp
 
+# `make bench BENCH=model` runs only the suites whose file name contains "model" (results.json untouched).
 bench: build
 	npx tsc -p tsconfig.bench.json
 	@# numpy asks the kernel for huge pages itself; let Node's malloc do the same so first-touch page
 	@# faults of fresh 80 MB arrays do not dominate the comparison.
-	GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node --expose-gc build/bench/bench/run.js
+	GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node --expose-gc build/bench/bench/run.js $(BENCH)
 
 clean:
 	rm -rf dist node_modules .hlsq-cache

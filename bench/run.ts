@@ -1,6 +1,8 @@
 /**
  * `make bench`: runs every bench/<area>.bench.ts suite, each measuring hlsq side by side with a baseline in
  * the same process and run, prints one table and writes bench/results.json.
+ * `node build/bench/bench/run.js model` runs only the suites whose file name contains an argument; such a
+ * partial run prints its table but leaves bench/results.json alone (it would drop the other suites' rows).
  */
 import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -29,6 +31,10 @@ for (const file of suites) {
 }
 
 printTable(results);
+if (only.length > 0) {
+  process.stdout.write('partial run (suites filtered): bench/results.json not written\n');
+  process.exit(0);
+}
 const out = join(repoRoot, 'bench', 'results.json');
 const tmp = `${out}.tmp`;
 writeFileSync(tmp, JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
