@@ -95,7 +95,16 @@ class NumberConversion {
 
 /** A number conversion from src to dst, or undefined when this pair needs the BigInt path. */
 export function numberCast(src: FixedType, dst: FixedType): NumberCast | undefined {
-  if (src.equals(dst)) return (v) => v; // same-type copy: bits are copied (ap-fixed spec §7.3)
+  const c = numberConversion(src, dst);
+  if (c === undefined) return undefined;
+  if (c === SAME_TYPE) return (v) => v; // same-type copy: bits are copied (ap-fixed spec §7.3)
+  return (v) => c.convert(v);
+}
+
+const SAME_TYPE = 'same type';
+
+function numberConversion(src: FixedType, dst: FixedType): NumberConversion | typeof SAME_TYPE | undefined {
+  if (src.equals(dst)) return SAME_TYPE;
   if (src.width > 53 || dst.width > 53) return undefined;
   const o = dst.overflow;
   if (o === 'AP_WRAP_SM' || (o === 'AP_WRAP' && dst.satBits > 0)) return undefined;
@@ -105,7 +114,7 @@ export function numberCast(src: FixedType, dst: FixedType): NumberCast | undefin
   const min = Number(dst.minRaw);
   const max = Number(dst.maxRaw);
   const symNeg = dst.signed ? (dst.width === 1 ? min : min + 1) : 0;
-  const c = new NumberConversion(
+  return new NumberConversion(
     d,
     MODE[dst.quant],
     o === 'AP_WRAP' ? WRAP : SATURATE,
@@ -116,7 +125,6 @@ export function numberCast(src: FixedType, dst: FixedType): NumberCast | undefin
     o === 'AP_SAT_ZERO' ? 0 : max,
     o === 'AP_SAT' ? min : o === 'AP_SAT_ZERO' ? 0 : symNeg,
   );
-  return (v) => c.convert(v);
 }
 
 /** A conversion on numbers when possible, else through BigInt and `castRaw` (same result either way). */
@@ -126,3 +134,234 @@ export function anyNumberCast(src: FixedType, dst: FixedType): NumberCast {
   if (dst.width > 53) throw new RangeError(`anyNumberCast: ${dst} codes do not fit a double`);
   return (v) => Number(castRaw(BigInt(v), src, dst));
 }
+
+/** Two's-complement wrap of an exact integer (|v| < 2^53) into W <= 53 bits; identity when it fits. */
+export function wrapNumber(v: number, W: number, signed: boolean): number {
+  if (W > 53) return v;
+  const m = 2 ** W;
+  if (signed) {
+    const half = m / 2;
+    if (v >= -half && v < half) return v;
+    let r = v % m;
+    if (r < 0) r += m;
+    return r >= half ? r - m : r;
+  }
+  if (v >= 0 && v < m) return v;
+  let r = v % m;
+  if (r < 0) r += m;
+  return r;
+}
+
+/**
+ * The same conversion over a strided run of an array, for the engine's layer kernels: y[i] = cast(x[i])
+ * for i = from, from + step, ... below `to` (x may be y). One call per layer or channel replaces one
+ * closure call per element.
+ */
+export type ArrayCast = (x: Float64Array, y: Float64Array, from: number, to: number, step: number) => void;
+
+export interface ArrayCastOptions {
+  /**
+   * The values are exact sums that may lie outside src's range (an AP_WRAP, N = 0 accumulator summed
+   * without wrapping): wrap them into src first. Wrapping once at the end equals wrapping every partial
+   * sum, since two's-complement wrap is a ring homomorphism.
+   */
+  wrapSource?: boolean;
+  /** A ReLU in front: values <= 0 become code 0 before the conversion (whose result for 0 is 0). */
+  relu?: boolean;
+}
+
+/**
+ * The array form of `numberCast(src, dst)`, offered exactly where `numberCast` is (for src codes that
+ * are numbers). Each element takes one of two routes:
+ * - the common case, in a loop specialised per quantization mode (one function per mode rule below, so
+ *   the loop has no per-element dispatch and no call): no source wrap needed, the scaled value within
+ *   2^51 and the result within dst's range after the saturation clamp;
+ * - anything else (a sum outside the accumulator, a wrapped or zeroed result): the scalar conversion
+ *   `numberCast` uses, for that element only.
+ *
+ * Why the loops compute the same conversion, on exact integers v with |v| < 2^53:
+ * - s = v·2^-d is exact (a power-of-two scaling of an integer below 2^53, far from under/overflow).
+ * - Saturation is applied before rounding, as a clamp of s to integer bounds [lo, hi]: the rounding R of
+ *   every mode is monotone and leaves integers unchanged, so R(clamp(s)) = clamp(R(s)), which is what
+ *   AP_SAT does; AP_SAT_SYM (signed, W >= 2) clamps low to -max, since both an underflow and the minimum
+ *   code itself become -max; AP_SAT_ZERO clamps to [min-1, max+1], and a result still out of range
+ *   leaves the loop for the scalar path (which stores 0), as does every out-of-range AP_WRAP result.
+ * - Rounding of |s| <= 2^51: s + RNE (1.5·2^52) lies in [2^52, 2^53], where doubles are the integers, so
+ *   the addition rounds s to the nearest integer, ties to even (RNE is even); the subtraction is exact.
+ *   s - r is exact too (|s - r| <= 1/2 is a multiple of 2^-d, d <= 52) and is ±1/2 exactly at ties,
+ *   which the modes other than AP_RND_CONV move to their side. Math.floor / Math.trunc are exact.
+ * - ReLU clamps s at 0 first: code 0 converts to 0 in every mode.
+ * The property tests in test/model/fastcast.test.ts compare it with `numberCast` and `castRaw`.
+ */
+export function numberCastArray(src: FixedType, dst: FixedType, options: ArrayCastOptions = {}): ArrayCast | undefined {
+  const conv = numberConversion(src, dst);
+  if (conv === undefined || src.width > 53) return undefined;
+  const same = conv === SAME_TYPE;
+  const d = same ? 0 : src.fracBits - dst.fracBits;
+  const min = same ? -Infinity : Number(dst.minRaw);
+  const max = same ? Infinity : Number(dst.maxRaw);
+  let lo = -Infinity;
+  let hi = Infinity;
+  if (!same && dst.overflow === 'AP_SAT') [lo, hi] = [min, max];
+  if (!same && dst.overflow === 'AP_SAT_SYM') [lo, hi] = [dst.signed && dst.width >= 2 ? -max : min, max];
+  if (!same && dst.overflow === 'AP_SAT_ZERO') [lo, hi] = [min - 1, max + 1];
+  const relu = !!options.relu;
+  if (relu) lo = Math.max(lo, 0);
+  const srcMin = Number(src.minRaw);
+  const srcMax = Number(src.maxRaw);
+  const scale = 2 ** -d;
+  // The scalar route: source wrap, ReLU, then the conversion.
+  const wrapSource = !!options.wrapSource;
+  const exact = (v: number): number => {
+    const w = wrapSource ? wrapNumber(v, src.width, src.signed) : v;
+    if (relu && w <= 0) return 0;
+    return same ? w : conv.convert(w);
+  };
+  // Values reaching the loop are src codes (the wrap check sends the others away), so |s| is bounded.
+  const sAbs = Math.min(Math.max(-srcMin, srcMax) * scale, Math.max(Math.abs(lo), Math.abs(hi)));
+  const loop = sAbs <= TWO_51 ? (d > 0 ? ROUNDING_LOOPS[MODE[dst.quant]]! : exactLoop) : undefined;
+  const inLo = wrapSource ? srcMin : -Infinity;
+  const inHi = wrapSource ? srcMax : Infinity;
+  return (x, y, from, to, step) => {
+    let i = from;
+    while (i < to) {
+      if (loop) i = loop(x, y, i, to, step, scale, lo, hi, inLo, inHi, min, max);
+      if (i >= to) break;
+      y[i] = exact(x[i]!);
+      i += step;
+    }
+  };
+}
+
+const TWO_51 = 2 ** 51;
+/** 1.5·2^52: for |s| <= 2^51, (s + RNE) - RNE is s rounded to an integer, ties to even. */
+const RNE = 6755399441055744;
+
+/**
+ * The common-case loop of one rounding rule: y[i] = R(clamp(x[i]·scale, lo, hi)) for i = from, from +
+ * step, ... while x[i] lies in [inLo, inHi] and the result in [min, max]; returns the index where it
+ * stopped (>= to when done). The element at that index is left unwritten.
+ */
+type Loop = (
+  x: Float64Array,
+  y: Float64Array,
+  from: number,
+  to: number,
+  step: number,
+  scale: number,
+  lo: number,
+  hi: number,
+  inLo: number,
+  inHi: number,
+  min: number,
+  max: number,
+) => number;
+
+/** d <= 0: no bits are dropped, the scaling is exact. */
+const exactLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+  let i = from;
+  for (; i < to; i += step) {
+    const v = x[i]!;
+    const r = Math.min(Math.max(v * scale, lo), hi);
+    if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
+    y[i] = r;
+  }
+  return i;
+};
+
+const trnLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+  let i = from;
+  for (; i < to; i += step) {
+    const v = x[i]!;
+    const r = Math.floor(Math.min(Math.max(v * scale, lo), hi));
+    if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
+    y[i] = r;
+  }
+  return i;
+};
+
+const trnZeroLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+  let i = from;
+  for (; i < to; i += step) {
+    const v = x[i]!;
+    const r = Math.trunc(Math.min(Math.max(v * scale, lo), hi));
+    if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
+    y[i] = r;
+  }
+  return i;
+};
+
+/** AP_RND: ties up (a tie the even rounding took down leaves s - r = +1/2). */
+const rndLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+  let i = from;
+  for (; i < to; i += step) {
+    const v = x[i]!;
+    const s = Math.min(Math.max(v * scale, lo), hi);
+    let r = s + RNE - RNE;
+    if (s - r === 0.5) r += 1;
+    if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
+    y[i] = r;
+  }
+  return i;
+};
+
+/** AP_RND_ZERO: ties toward zero. */
+const rndZeroLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+  let i = from;
+  for (; i < to; i += step) {
+    const v = x[i]!;
+    const s = Math.min(Math.max(v * scale, lo), hi);
+    let r = s + RNE - RNE;
+    const t = s - r;
+    if (t === 0.5 && s < 0) r += 1;
+    else if (t === -0.5 && s > 0) r -= 1;
+    if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
+    y[i] = r;
+  }
+  return i;
+};
+
+/** AP_RND_MIN_INF: ties down. */
+const rndMinInfLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+  let i = from;
+  for (; i < to; i += step) {
+    const v = x[i]!;
+    const s = Math.min(Math.max(v * scale, lo), hi);
+    let r = s + RNE - RNE;
+    if (s - r === -0.5) r -= 1;
+    if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
+    y[i] = r;
+  }
+  return i;
+};
+
+/** AP_RND_INF: ties away from zero. */
+const rndInfLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+  let i = from;
+  for (; i < to; i += step) {
+    const v = x[i]!;
+    const s = Math.min(Math.max(v * scale, lo), hi);
+    let r = s + RNE - RNE;
+    const t = s - r;
+    if (t === 0.5 && s > 0) r += 1;
+    else if (t === -0.5 && s < 0) r -= 1;
+    if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
+    y[i] = r;
+  }
+  return i;
+};
+
+/** AP_RND_CONV: ties to even, which the addition does by itself. */
+const rndConvLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+  let i = from;
+  for (; i < to; i += step) {
+    const v = x[i]!;
+    const r = Math.min(Math.max(v * scale, lo), hi) + RNE - RNE;
+    if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
+    y[i] = r;
+  }
+  return i;
+};
+
+/** Indexed by MODE. */
+const ROUNDING_LOOPS: readonly Loop[] = [trnLoop, trnZeroLoop, rndLoop, rndZeroLoop, rndMinInfLoop, rndInfLoop, rndConvLoop];

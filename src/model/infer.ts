@@ -12,7 +12,7 @@ import { castRaw } from '../emulator/value.js';
 import { addType, codeToDecimal, mulType, subType } from './arith.js';
 import { ModelUsageError, OverflowCheckError } from './errors.js';
 import { typeAt, typeList, type Layer, type MacLayer, type Model, type QuantizedConstant } from './format.js';
-import { numberCast, type NumberCast } from './fastcast.js';
+import { numberCast, numberCastArray, type ArrayCast, type NumberCast } from './fastcast.js';
 import { windowIndex as windowIndexFor } from './geometry.js';
 import { macGather, resolveTypes } from './precision.js';
 import { referenceLayer } from './reference.js';
@@ -242,6 +242,26 @@ function castsPerChannel(src: (c: number) => FixedType, l: Layer, C: number): Nu
   return casts;
 }
 
+/**
+ * ReLU without a maximum: max(x, 0) converted into the result type, as one array pass (a single one when
+ * every channel has the same input and result type, else one strided pass per channel).
+ */
+function reluKernel(xType: (c: number) => FixedType, l: Layer, C: number, size: number): Kernel | undefined {
+  const casts: ArrayCast[] = [];
+  let shared = true;
+  for (let c = 0; c < C; c++) {
+    const k = numberCastArray(xType(c), resultType(l, c), { relu: true });
+    if (!k) return undefined;
+    casts.push(k);
+    if (!xType(c).equals(xType(0)) || !resultType(l, c).equals(resultType(l, 0))) shared = false;
+  }
+  return ([x], batch, y) => {
+    const n = batch * size;
+    if (shared) casts[0]!(x as Float64Array, y as Float64Array, 0, n, 1);
+    else for (let c = 0; c < C; c++) casts[c]!(x as Float64Array, y as Float64Array, c, n, C);
+  };
+}
+
 /** Number kernels of the element-wise and table layers; undefined when a conversion needs BigInts. */
 function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | undefined {
   const X = ins[0]!;
@@ -259,28 +279,23 @@ function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | un
       };
     }
     case 'ReLU': {
+      if (!l.max) return reluKernel(xType, l, C, size);
       const casts = castsPerChannel(xType, l, C);
       if (!casts) return undefined;
-      let mCasts: NumberCast[] | undefined;
-      let mVal = 0;
-      let mCmp: ((v: number, c: number) => boolean) | undefined;
-      if (l.max) {
-        const mc = l.max as QuantizedConstant;
-        const M = mc.types[0]!;
-        mCasts = castsPerChannel(() => M, l, C);
-        if (!mCasts) return undefined;
-        mVal = Number(mc.codes[0]!);
-        // x > m compared exactly: both scaled to the larger fraction count, within 2^53.
-        const cmps: ((v: number) => boolean)[] = [];
-        for (let c = 0; c < C; c++) {
-          const fx = xType(c).fracBits;
-          const F = Math.max(fx, M.fracBits);
-          if (xType(c).width + F - fx > 53 || M.width + F - M.fracBits > 53) return undefined;
-          const sx = 2 ** (F - fx);
-          const sm = mVal * 2 ** (F - M.fracBits);
-          cmps.push((v) => v * sx > sm);
-        }
-        mCmp = (v, c) => cmps[c]!(v);
+      const mc = l.max as QuantizedConstant;
+      const M = mc.types[0]!;
+      const mCasts = castsPerChannel(() => M, l, C);
+      if (!mCasts) return undefined;
+      const mVal = Number(mc.codes[0]!);
+      // x > m compared exactly: both scaled to the larger fraction count, within 2^53.
+      const cmps: ((v: number) => boolean)[] = [];
+      for (let c = 0; c < C; c++) {
+        const fx = xType(c).fracBits;
+        const F = Math.max(fx, M.fracBits);
+        if (xType(c).width + F - fx > 53 || M.width + F - M.fracBits > 53) return undefined;
+        const sx = 2 ** (F - fx);
+        const sm = mVal * 2 ** (F - M.fracBits);
+        cmps.push((v) => v * sx > sm);
       }
       return ([x], batch, y) => {
         const xs = x as Float64Array;
@@ -289,7 +304,7 @@ function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | un
           const v = xs[i]!;
           const c = i % C;
           if (v <= 0) ys[i] = 0;
-          else if (mCmp && mCmp(v, c)) ys[i] = mCasts![c]!(mVal);
+          else if (cmps[c]!(v)) ys[i] = mCasts[c]!(mVal);
           else ys[i] = casts[c]!(v);
         }
       };
@@ -453,12 +468,9 @@ function poolGather(l: Layer, inShape: readonly number[]): { positions: number; 
 
 interface MacChannel {
   readonly fast: boolean;
-  /** Number path: pre-scaled weights (patch entries), the bias already in the accumulator, the wrap and result cast. */
+  /** Number path: pre-scaled weights (patch entries) and the bias already in the accumulator. */
   readonly w: Float64Array;
   readonly bias: number;
-  readonly accWidth: number;
-  readonly accSigned: boolean;
-  readonly cast: NumberCast | undefined;
   /** Bound on |every partial sum| (number path). */
   readonly bound: number;
 }
@@ -514,21 +526,19 @@ function macKernel(
     if (fast && !(bound < 2 ** 53)) fast = false;
     // Accumulators wider than 53 bits take the BigInt path (their codes, and casts from them, need it).
     if (fast && Aj.width > 53) fast = false;
-    const cast = fast ? numberCast(Aj, Rj) : undefined;
-    if (fast && !cast) fast = false;
+    if (fast && !numberCast(Aj, Rj)) fast = false;
     if (fast) nFast++;
-    channels.push({ fast, w: wj, bias: Number(biasA), accWidth: Aj.width, accSigned: Aj.signed, cast, bound });
+    channels.push({ fast, w: wj, bias: Number(biasA), bound });
   }
   fastChannels.set(l.name, { fast: nFast, total: C });
 
-  // Number path, laid out for the inner loop: the fast channels' weights transposed into one array.
+  // Number path, laid out for the inner loop: the fast channels' weights, one contiguous row of `patch`
+  // entries per channel, in one array.
   const fastIdx = new Int32Array(nFast);
   const fastW = new Float64Array(nFast * patch);
   const fastBias = new Float64Array(nFast);
-  // 0 when the sum provably never leaves the accumulator's range (no wrap needed), else its width.
-  const fastWrap = new Int32Array(nFast);
-  const fastSigned = new Uint8Array(nFast);
-  const fastCast: NumberCast[] = [];
+  const fastCasts: ArrayCast[] = [];
+  const fastTypes: { acc: FixedType; res: FixedType; wrap: boolean }[] = [];
   {
     let f = 0;
     channels.forEach((ch, j) => {
@@ -537,12 +547,18 @@ function macKernel(
       fastW.set(ch.w, f * patch);
       fastBias[f] = ch.bias;
       const Aj = A(j);
-      fastWrap[f] = ch.bound <= Number(Aj.maxRaw) && -ch.bound >= Number(Aj.minRaw) ? 0 : ch.accWidth;
-      fastSigned[f] = ch.accSigned ? 1 : 0;
-      fastCast.push(ch.cast!);
+      // The sums are exact; they need the accumulator's wrap only when the bound does not keep them in range.
+      const wrap = !(ch.bound <= Number(Aj.maxRaw) && -ch.bound >= Number(Aj.minRaw));
+      fastTypes.push({ acc: Aj, res: resultType(l, j), wrap });
+      fastCasts.push(numberCastArray(Aj, resultType(l, j), { wrapSource: wrap })!);
       f++;
     });
   }
+  // Every channel on the number path with one conversion: a single pass over the whole output.
+  const sharedCast =
+    nFast === C && fastTypes.every((t) => t.acc.equals(fastTypes[0]!.acc) && t.res.equals(fastTypes[0]!.res) && t.wrap === fastTypes[0]!.wrap)
+      ? fastCasts[0]
+      : undefined;
 
   // BigInt path data: per channel and patch entry, the product type and conversions.
   const slow = channels.map((c, j) => !c.fast ? j : -1).filter((j) => j >= 0);
@@ -555,29 +571,12 @@ function macKernel(
     if (nFast > 0) {
       const xs = x as Float64Array;
       const ys = y as Float64Array;
-      for (let bIdx = 0; bIdx < batch; bIdx++) {
-        const xo = bIdx * inSize;
-        for (let p = 0; p < positions; p++) {
-          const base = p * patch;
-          const yo = bIdx * outSize + p * C;
-          for (let f = 0; f < nFast; f++) {
-            const off = f * patch;
-            let s = fastBias[f]!;
-            if (isDense) {
-              const xb = xo + base;
-              for (let k = 0; k < patch; k++) s += xs[xb + k]! * fastW[off + k]!;
-            } else {
-              for (let k = 0; k < patch; k++) {
-                const i = index[base + k]!;
-                if (i >= 0) s += xs[xo + i]! * fastW[off + k]!;
-              }
-            }
-            const wrapW = fastWrap[f]!;
-            if (wrapW !== 0) s = wrapNumber(s, wrapW, fastSigned[f] === 1);
-            ys[yo + fastIdx[f]!] = fastCast[f]!(s);
-          }
-        }
-      }
+      // Exact integer sums first (below 2^53 by the bound), then the wrap and result conversion per channel.
+      if (isDense) denseSums(xs, ys, batch * positions, patch, C, nFast, fastIdx, fastW, fastBias);
+      else gatherSums(xs, ys, batch, inSize, outSize, positions, patch, C, index, nFast, fastIdx, fastW, fastBias);
+      const n = batch * outSize;
+      if (sharedCast) sharedCast(ys, ys, 0, n, 1);
+      else for (let f = 0; f < nFast; f++) fastCasts[f]!(ys, ys, fastIdx[f]!, n, C);
     }
     if (slow.length === 0) return;
     for (let bIdx = 0; bIdx < batch; bIdx++) {
@@ -612,19 +611,130 @@ function macKernel(
   };
 }
 
-/** Two's-complement wrap of an exact integer (|v| < 2^53) into W <= 53 bits; identity when it fits. */
-export function wrapNumber(v: number, W: number, signed: boolean): number {
-  if (W > 53) return v;
-  const m = 2 ** W;
-  if (signed) {
-    const half = m / 2;
-    if (v >= -half && v < half) return v;
-    let r = v % m;
-    if (r < 0) r += m;
-    return r >= half ? r - m : r;
+/**
+ * Dense sums as a matrix product: row r of x (patch entries at r·patch) times every fast channel's weight
+ * row, plus the bias, into y at r·C + channel. Four rows and two channels at a time share each load (eight
+ * sums in registers); the order of additions does not matter, every partial sum being an exact integer.
+ */
+function denseSums(
+  xs: Float64Array,
+  ys: Float64Array,
+  rows: number,
+  patch: number,
+  C: number,
+  nFast: number,
+  idx: Int32Array,
+  w: Float64Array,
+  bias: Float64Array,
+): void {
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const x0 = r * patch;
+    const x1 = x0 + patch;
+    const x2 = x1 + patch;
+    const x3 = x2 + patch;
+    const y0 = r * C;
+    let f = 0;
+    for (; f + 2 <= nFast; f += 2) {
+      const wa = f * patch;
+      const wb = wa + patch;
+      let a0 = bias[f]!;
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      let b0 = bias[f + 1]!;
+      let b1 = b0;
+      let b2 = b0;
+      let b3 = b0;
+      for (let k = 0; k < patch; k++) {
+        const u = w[wa + k]!;
+        const v = w[wb + k]!;
+        const e0 = xs[x0 + k]!;
+        const e1 = xs[x1 + k]!;
+        const e2 = xs[x2 + k]!;
+        const e3 = xs[x3 + k]!;
+        a0 += e0 * u;
+        a1 += e1 * u;
+        a2 += e2 * u;
+        a3 += e3 * u;
+        b0 += e0 * v;
+        b1 += e1 * v;
+        b2 += e2 * v;
+        b3 += e3 * v;
+      }
+      const ja = y0 + idx[f]!;
+      const jb = y0 + idx[f + 1]!;
+      ys[ja] = a0;
+      ys[ja + C] = a1;
+      ys[ja + 2 * C] = a2;
+      ys[ja + 3 * C] = a3;
+      ys[jb] = b0;
+      ys[jb + C] = b1;
+      ys[jb + 2 * C] = b2;
+      ys[jb + 3 * C] = b3;
+    }
+    if (f < nFast) {
+      const wa = f * patch;
+      let a0 = bias[f]!;
+      let a1 = a0;
+      let a2 = a0;
+      let a3 = a0;
+      for (let k = 0; k < patch; k++) {
+        const u = w[wa + k]!;
+        a0 += xs[x0 + k]! * u;
+        a1 += xs[x1 + k]! * u;
+        a2 += xs[x2 + k]! * u;
+        a3 += xs[x3 + k]! * u;
+      }
+      const ja = y0 + idx[f]!;
+      ys[ja] = a0;
+      ys[ja + C] = a1;
+      ys[ja + 2 * C] = a2;
+      ys[ja + 3 * C] = a3;
+    }
   }
-  if (v >= 0 && v < m) return v;
-  let r = v % m;
-  if (r < 0) r += m;
-  return r;
+  // The last rows, one at a time.
+  for (; r < rows; r++) {
+    const xo = r * patch;
+    for (let f = 0; f < nFast; f++) {
+      const wa = f * patch;
+      let a = bias[f]!;
+      for (let k = 0; k < patch; k++) a += xs[xo + k]! * w[wa + k]!;
+      ys[r * C + idx[f]!] = a;
+    }
+  }
+}
+
+/** Convolution sums: each position's patch gathered through `index` (-1: zero padding). */
+function gatherSums(
+  xs: Float64Array,
+  ys: Float64Array,
+  batch: number,
+  inSize: number,
+  outSize: number,
+  positions: number,
+  patch: number,
+  C: number,
+  index: Int32Array,
+  nFast: number,
+  idx: Int32Array,
+  w: Float64Array,
+  bias: Float64Array,
+): void {
+  for (let b = 0; b < batch; b++) {
+    const xo = b * inSize;
+    for (let p = 0; p < positions; p++) {
+      const base = p * patch;
+      const yo = b * outSize + p * C;
+      for (let f = 0; f < nFast; f++) {
+        const wa = f * patch;
+        let a = bias[f]!;
+        for (let k = 0; k < patch; k++) {
+          const i = index[base + k]!;
+          if (i >= 0) a += xs[xo + i]! * w[wa + k]!;
+        }
+        ys[yo + idx[f]!] = a;
+      }
+    }
+  }
 }

@@ -49,6 +49,13 @@ describe('engine == reference on random models', () => {
     expect(bigChannels).toBeGreaterThan(50);
   });
 
+  test('batches of 1 to 13 samples agree (the Dense kernel works on blocks of four rows plus a tail)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 13 }), (seed, batch) => void compareOnSeed(seed, {}, batch)),
+      { numRuns: 400 },
+    );
+  });
+
   test('table layers (Sigmoid, Tanh, Softmax) agree', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => void compareOnSeed(seed, { tables: true })), { numRuns: 300 });
   });
