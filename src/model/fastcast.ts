@@ -220,12 +220,15 @@ export function numberCastArray(src: FixedType, dst: FixedType, options: ArrayCa
   // Values reaching the loop are src codes (the wrap check sends the others away), so |s| is bounded.
   const sAbs = Math.min(Math.max(-srcMin, srcMax) * scale, Math.max(Math.abs(lo), Math.abs(hi)));
   const loop = sAbs <= TWO_51 ? (d > 0 ? ROUNDING_LOOPS[MODE[dst.quant]]! : exactLoop) : undefined;
+  const floorAtZero = lo === 0;
+  const keep = floorAtZero ? 0 : 1;
+  const half = floorAtZero ? 0.5 : 0;
   const inLo = wrapSource ? srcMin : -Infinity;
   const inHi = wrapSource ? srcMax : Infinity;
   return (x, y, from, to, step) => {
     let i = from;
     while (i < to) {
-      if (loop) i = loop(x, y, i, to, step, scale, lo, hi, inLo, inHi, min, max);
+      if (loop) i = loop(x, y, i, to, step, scale, keep, half, floorAtZero ? -Infinity : lo, hi, inLo, inHi, min, max);
       if (i >= to) break;
       y[i] = exact(x[i]!);
       i += step;
@@ -241,6 +244,10 @@ const RNE = 6755399441055744;
  * The common-case loop of one rounding rule: y[i] = R(clamp(x[i]·scale, lo, hi)) for i = from, from +
  * step, ... while x[i] lies in [inLo, inHi] and the result in [min, max]; returns the index where it
  * stopped (>= to when done). The element at that index is left unwritten.
+ *
+ * A lower bound of 0 (ReLU, unsigned saturation) is applied as t·keep + (t + |t|)·half with keep = 0,
+ * half = 1/2 (and lo = -Infinity): (t + |t|)/2 = max(t, 0) exactly, without the branch Math.max takes,
+ * which the sign of ReLU inputs would mispredict half the time. Otherwise keep = 1, half = 0: t itself.
  */
 type Loop = (
   x: Float64Array,
@@ -249,6 +256,8 @@ type Loop = (
   to: number,
   step: number,
   scale: number,
+  keep: number,
+  half: number,
   lo: number,
   hi: number,
   inLo: number,
@@ -258,33 +267,36 @@ type Loop = (
 ) => number;
 
 /** d <= 0: no bits are dropped, the scaling is exact. */
-const exactLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+const exactLoop: Loop = (x, y, from, to, step, scale, keep, half, lo, hi, inLo, inHi, min, max) => {
   let i = from;
   for (; i < to; i += step) {
     const v = x[i]!;
-    const r = Math.min(Math.max(v * scale, lo), hi);
+    const t = v * scale;
+    const r = Math.min(Math.max(t * keep + (t + Math.abs(t)) * half, lo), hi);
     if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
     y[i] = r;
   }
   return i;
 };
 
-const trnLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+const trnLoop: Loop = (x, y, from, to, step, scale, keep, half, lo, hi, inLo, inHi, min, max) => {
   let i = from;
   for (; i < to; i += step) {
     const v = x[i]!;
-    const r = Math.floor(Math.min(Math.max(v * scale, lo), hi));
+    const t = v * scale;
+    const r = Math.floor(Math.min(Math.max(t * keep + (t + Math.abs(t)) * half, lo), hi));
     if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
     y[i] = r;
   }
   return i;
 };
 
-const trnZeroLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+const trnZeroLoop: Loop = (x, y, from, to, step, scale, keep, half, lo, hi, inLo, inHi, min, max) => {
   let i = from;
   for (; i < to; i += step) {
     const v = x[i]!;
-    const r = Math.trunc(Math.min(Math.max(v * scale, lo), hi));
+    const t = v * scale;
+    const r = Math.trunc(Math.min(Math.max(t * keep + (t + Math.abs(t)) * half, lo), hi));
     if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
     y[i] = r;
   }
@@ -292,11 +304,12 @@ const trnZeroLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min,
 };
 
 /** AP_RND: ties up (a tie the even rounding took down leaves s - r = +1/2). */
-const rndLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+const rndLoop: Loop = (x, y, from, to, step, scale, keep, half, lo, hi, inLo, inHi, min, max) => {
   let i = from;
   for (; i < to; i += step) {
     const v = x[i]!;
-    const s = Math.min(Math.max(v * scale, lo), hi);
+    const t = v * scale;
+    const s = Math.min(Math.max(t * keep + (t + Math.abs(t)) * half, lo), hi);
     let r = s + RNE - RNE;
     if (s - r === 0.5) r += 1;
     if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
@@ -306,15 +319,16 @@ const rndLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max
 };
 
 /** AP_RND_ZERO: ties toward zero. */
-const rndZeroLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+const rndZeroLoop: Loop = (x, y, from, to, step, scale, keep, half, lo, hi, inLo, inHi, min, max) => {
   let i = from;
   for (; i < to; i += step) {
     const v = x[i]!;
-    const s = Math.min(Math.max(v * scale, lo), hi);
+    const t = v * scale;
+    const s = Math.min(Math.max(t * keep + (t + Math.abs(t)) * half, lo), hi);
     let r = s + RNE - RNE;
-    const t = s - r;
-    if (t === 0.5 && s < 0) r += 1;
-    else if (t === -0.5 && s > 0) r -= 1;
+    const e = s - r;
+    if (e === 0.5 && s < 0) r += 1;
+    else if (e === -0.5 && s > 0) r -= 1;
     if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
     y[i] = r;
   }
@@ -322,11 +336,12 @@ const rndZeroLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min,
 };
 
 /** AP_RND_MIN_INF: ties down. */
-const rndMinInfLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+const rndMinInfLoop: Loop = (x, y, from, to, step, scale, keep, half, lo, hi, inLo, inHi, min, max) => {
   let i = from;
   for (; i < to; i += step) {
     const v = x[i]!;
-    const s = Math.min(Math.max(v * scale, lo), hi);
+    const t = v * scale;
+    const s = Math.min(Math.max(t * keep + (t + Math.abs(t)) * half, lo), hi);
     let r = s + RNE - RNE;
     if (s - r === -0.5) r -= 1;
     if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
@@ -336,15 +351,16 @@ const rndMinInfLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, mi
 };
 
 /** AP_RND_INF: ties away from zero. */
-const rndInfLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+const rndInfLoop: Loop = (x, y, from, to, step, scale, keep, half, lo, hi, inLo, inHi, min, max) => {
   let i = from;
   for (; i < to; i += step) {
     const v = x[i]!;
-    const s = Math.min(Math.max(v * scale, lo), hi);
+    const t = v * scale;
+    const s = Math.min(Math.max(t * keep + (t + Math.abs(t)) * half, lo), hi);
     let r = s + RNE - RNE;
-    const t = s - r;
-    if (t === 0.5 && s > 0) r += 1;
-    else if (t === -0.5 && s < 0) r -= 1;
+    const e = s - r;
+    if (e === 0.5 && s > 0) r += 1;
+    else if (e === -0.5 && s < 0) r -= 1;
     if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
     y[i] = r;
   }
@@ -352,11 +368,12 @@ const rndInfLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, 
 };
 
 /** AP_RND_CONV: ties to even, which the addition does by itself. */
-const rndConvLoop: Loop = (x, y, from, to, step, scale, lo, hi, inLo, inHi, min, max) => {
+const rndConvLoop: Loop = (x, y, from, to, step, scale, keep, half, lo, hi, inLo, inHi, min, max) => {
   let i = from;
   for (; i < to; i += step) {
     const v = x[i]!;
-    const r = Math.min(Math.max(v * scale, lo), hi) + RNE - RNE;
+    const t = v * scale;
+    const r = Math.min(Math.max(t * keep + (t + Math.abs(t)) * half, lo), hi) + RNE - RNE;
     if (!(v >= inLo && v <= inHi && r >= min && r <= max)) break;
     y[i] = r;
   }

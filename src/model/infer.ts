@@ -113,14 +113,9 @@ export function runModel(
     const arr = alloc(info, batch);
     if (arr instanceof Float64Array && isNumberArray(v)) {
       // Number codes into a number tensor: range-checked on numbers, no BigInt round trip.
-      const lo = Number(t.minRaw);
-      const hi = Number(t.maxRaw);
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i]!;
-        if (!(Number.isInteger(x) && x >= lo && x <= hi)) {
-          throw new ModelUsageError(`input ${inp.name}[${i}]: ${x} is not a code of ${t} (integers ${t.minRaw} to ${t.maxRaw})`);
-        }
-        arr[i] = x;
+      const bad = copyCodes(v, arr, Number(t.minRaw), Number(t.maxRaw));
+      if (bad >= 0) {
+        throw new ModelUsageError(`input ${inp.name}[${bad}]: ${v[bad]} is not a code of ${t} (integers ${t.minRaw} to ${t.maxRaw})`);
       }
       full.set(inp.name, arr);
       continue;
@@ -143,14 +138,24 @@ export function runModel(
     if (full.has(name)) result.set(name, full.get(name)!);
     else result.set(name, alloc(infos.get(name)!, batch));
   }
-  // Consumers left per tensor, so intermediates of a chunk can be dropped early.
+  // Number tensors of a chunk are written in place: kept ones straight into their result array, the
+  // others into one chunk-sized buffer per layer that every chunk reuses (no allocation per chunk).
+  const buffers = new Map<string, Float64Array>();
+  const chunkOutput = (name: string, s0: number, nb: number): BatchCodes => {
+    const info = infos.get(name)!;
+    const kept = result.get(name);
+    if (kept instanceof Float64Array) return kept.subarray(s0 * info.size, (s0 + nb) * info.size);
+    if (kept || !isNumeric(info)) return alloc(info, nb);
+    let buf = buffers.get(name);
+    if (!buf) buffers.set(name, (buf = new Float64Array(Math.min(chunk, batch) * info.size)));
+    return buf.subarray(0, nb * info.size);
+  };
   for (let s0 = 0; s0 < batch; s0 += chunk) {
     const nb = Math.min(chunk, batch - s0);
     const vals = new Map<string, BatchCodes>();
     for (const inp of model.inputs) vals.set(inp.name, sliceBatch(full.get(inp.name)!, infos.get(inp.name)!.size, s0, nb));
     for (const k of cm.kernels) {
-      const info = infos.get(k.layer.name)!;
-      const out = alloc(info, nb);
+      const out = chunkOutput(k.layer.name, s0, nb);
       k.run(
         k.layer.inputs.map((n) => vals.get(n)!),
         nb,
@@ -159,18 +164,43 @@ export function runModel(
       );
       vals.set(k.layer.name, out);
     }
+    // Kept BigInt tensors are copied into their result.
     for (const name of keep) {
-      if (full.has(name)) continue;
       const dst = result.get(name)!;
-      const src = vals.get(name)!;
+      if (full.has(name) || dst instanceof Float64Array) continue;
+      const src = vals.get(name)! as bigint[];
       const size = infos.get(name)!.size;
-      if (dst instanceof Float64Array) dst.set(src as Float64Array, s0 * size);
-      else for (let i = 0; i < src.length; i++) dst[s0 * size + i] = (src as bigint[])[i]!;
+      for (let i = 0; i < src.length; i++) dst[s0 * size + i] = src[i]!;
     }
     options.onProgress?.(s0 + nb, batch);
   }
   const outputs = new Map(model.outputs.map((n) => [n, result.get(n)!] as const));
   return { batch, outputs, trace: options.trace ? result : undefined, infos };
+}
+
+/**
+ * Number codes into a number tensor; returns the index of the first element that is not an integer in
+ * [lo, hi], or -1. A Float64Array is copied in one block and checked in a loop over one array class.
+ */
+function copyCodes(v: ArrayLike<number>, arr: Float64Array, lo: number, hi: number): number {
+  if (v instanceof Float64Array) {
+    arr.set(v);
+    return firstNonCode(arr, lo, hi);
+  }
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (!(Number.isInteger(x) && x >= lo && x <= hi)) return i;
+    arr[i] = x;
+  }
+  return -1;
+}
+
+function firstNonCode(a: Float64Array, lo: number, hi: number): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    if (!(x >= lo && x <= hi && Math.floor(x) === x)) return i;
+  }
+  return -1;
 }
 
 function isNumberArray(v: ArrayLike<number> | ArrayLike<bigint>): v is ArrayLike<number> {
@@ -422,7 +452,7 @@ function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | un
       const P = mulType(E, V);
       const { sumType, shift } = softmaxSumGeometry(E, C, B);
       if (P.width > 53 || sumType.width > 53) return undefined;
-      const cast = numberCast(P, R);
+      const cast = numberCastArray(P, R);
       if (!cast) return undefined;
       const expT = Float64Array.from(softmaxExpTable(Xt, E, `layer ${l.name}`), Number);
       const invT = Float64Array.from(softmaxInvTable(E, V, C, B), Number);
@@ -441,8 +471,9 @@ function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | un
             S += e[j]!;
           }
           const inv = invT[Math.floor(S / div)]!;
-          for (let j = 0; j < C; j++) ys[base + j] = cast(e[j]! * inv);
+          for (let j = 0; j < C; j++) ys[base + j] = e[j]! * inv; // exact: P is at most 53 bits wide
         }
+        cast(ys, ys, 0, batch * size, 1);
       };
     }
     default:
