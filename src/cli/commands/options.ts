@@ -59,6 +59,8 @@ export function inputFiles(list: readonly string[] | undefined): Record<string, 
     const eq = item.indexOf('=');
     const [name, file] = eq > 0 && !item.slice(0, eq).includes('/') ? [item.slice(0, eq), item.slice(eq + 1)] : ['', item];
     if (!file.endsWith('.npy')) throw new InvalidArgumentError('--input', item, 'a .npy file, optionally as <input name>=<file.npy>');
+    // a second file for the same input would silently replace the first
+    if (name in out) throw new InvalidArgumentError('--input', item, `one file per model input (${name ? `input ${name}` : 'the input'} is given twice; use <input name>=<file.npy> for several inputs)`);
     out[name] = file;
   }
   return out;

@@ -2,9 +2,7 @@ import type { Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../emulator/errors.js';
-import { runArrays } from '../../model/arrays.js';
-import { loadModel } from '../../model/load.js';
-import { readNpy, writeNpy, type NpyArray } from '../../model/npy.js';
+import type { NpyArray } from '../../model/npy.js';
 import { inputFiles, outputDir, outputFile } from './options.js';
 
 interface RunCliOptions {
@@ -39,7 +37,13 @@ export function register(program: Command): void {
     .option('--codes', 'the input arrays hold integer codes of the input types, not real values')
     .option('--check', 'checking mode: stop at the first product or partial sum outside its accumulator type')
     .addHelpText('after', '\nExample:\n  hlsq run examples/jet_tagging_mlp/model.json --input x.npy --output y.npy --trace trace/\n')
-    .action((file: string, o: RunCliOptions) => {
+    .action(async (file: string, o: RunCliOptions) => {
+      // the library is loaded on use, so every command starts without loading every other's dependencies
+      const [{ runArrays }, { loadModel }, { readNpy, writeNpy }] = await Promise.all([
+        import('../../model/arrays.js'),
+        import('../../model/load.js'),
+        import('../../model/npy.js'),
+      ]);
       const model = loadModel(file);
       const files = inputFiles(o.input);
       const inputs: Record<string, NpyArray> = {};
@@ -47,6 +51,7 @@ export function register(program: Command): void {
         const key = name || (model.inputs.length === 1 ? model.inputs[0]!.name : '');
         if (!key) throw new InvalidArgumentError('--input', f, `<name>=<file.npy> for each of the inputs ${model.inputs.map((i) => i.name).join(', ')}`);
         if (!model.inputs.some((i) => i.name === key)) throw new InvalidArgumentError('--input', name, `one of the model inputs ${model.inputs.map((i) => i.name).join(', ')}`);
+        if (key in inputs) throw new InvalidArgumentError('--input', f, `one file per model input (${key} is given twice)`);
         inputs[key] = readNpy(f);
       }
       const outFiles: Record<string, string> = {};
@@ -56,6 +61,7 @@ export function register(program: Command): void {
         if (!f.endsWith('.npy')) throw new InvalidArgumentError('--output', item, 'a .npy file, optionally as <output name>=<file.npy>');
         const key = name || (model.outputs.length === 1 ? model.outputs[0]! : '');
         if (!model.outputs.includes(key)) throw new InvalidArgumentError('--output', item, `<name>=<file.npy> with name one of ${model.outputs.join(', ')}`);
+        if (key in outFiles) throw new InvalidArgumentError('--output', item, `one file per model output (${key} is given twice)`);
         outFiles[key] = outputFile('--output', f);
       }
       if (o.trace !== undefined) outputDir('--trace', o.trace);
