@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { buildProject } from '../../codegen/build.js';
-import { hostModuleFiles } from '../../codegen/host.js';
 import { InvalidArgumentError } from '../../emulator/errors.js';
 import { VERSION } from '../version.js';
 import { cIdentifier, intOption, inputFiles, numberOption, outputDir, printWarnings } from './options.js';
@@ -24,7 +22,7 @@ export function register(program: Command): void {
     .option('--part <part>', 'FPGA part for Vitis HLS', 'xcvu13p-flga2577-2-e')
     .option('--clock <ns>', 'clock period in ns', '5')
     .option('--json', 'print the summary as JSON')
-    .action((modelPath: string, o: Record<string, unknown>) => {
+    .action(async (modelPath: string, o: Record<string, unknown>) => {
       const strategy = o.strategy as string;
       if (strategy !== 'latency' && strategy !== 'resource') throw new InvalidArgumentError('--strategy', strategy, 'latency or resource');
       const io = o.io as string;
@@ -34,6 +32,10 @@ export function register(program: Command): void {
       const part = o.part as string;
       // the part goes into the Tcl scripts as one word
       if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(part)) throw new InvalidArgumentError('--part', part, 'an FPGA part name, e.g. xcvu13p-flga2577-2-e');
+      // the library is loaded on use, so every command starts without loading every other's dependencies
+      // (the host module generator loads ts-morph, the TypeScript compiler: only when it is used)
+      const { buildProject } = await import('../../codegen/build.js');
+      const hostModuleFiles = o.host !== false ? (await import('../../codegen/host.js')).hostModuleFiles : undefined;
       const summary = buildProject(modelPath, {
         out: outputDir('--out', o.out as string),
         ...(o.top !== undefined ? { top: cIdentifier('--top', o.top as string) } : {}),
@@ -48,7 +50,7 @@ export function register(program: Command): void {
         part,
         clockPeriod: clock,
         version: VERSION,
-        ...(o.host !== false ? { extras: (plan) => hostModuleFiles(plan, VERSION) } : {}),
+        ...(hostModuleFiles ? { extras: (plan) => hostModuleFiles(plan, VERSION) } : {}),
       });
       if (o.json) {
         process.stdout.write(JSON.stringify({ ...summary, manifest: undefined }, null, 2) + '\n');

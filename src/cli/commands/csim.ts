@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { csim } from '../../codegen/csim.js';
-import { writeVerilogTestbench } from '../../codegen/verilog.js';
 import { VERSION } from '../version.js';
 
 export function register(program: Command): void {
@@ -14,6 +12,8 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nEnvironment: CXX (default g++), AP_INCLUDE (a folder with the vendor\'s ap_int.h/ap_fixed.h; default hlsq\'s own).')
     .action(async (dir: string, o: Record<string, unknown>) => {
+      // the library is loaded on use, so every command starts without loading every other's dependencies
+      const [{ csim }, { writeVerilogTestbench }] = await Promise.all([import('../../codegen/csim.js'), import('../../codegen/verilog.js')]);
       if (o.verilog) {
         const path = writeVerilogTestbench(dir, VERSION);
         process.stdout.write(`hlsq csim: wrote ${path}\n`);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeGolden } from '../../codegen/build.js';
 import { VERSION } from '../version.js';
 import { InvalidArgumentError } from '../../emulator/errors.js';
 import { cIdentifier, inputFiles, intOption, outputDir } from './options.js';
@@ -17,11 +16,13 @@ export function register(program: Command): void {
     .option('--top <name>', 'top name recorded in the manifest')
     .option('--trace', "also write every layer's codes (trace/<layer>.hex)")
     .option('--no-packed', 'do not write <tensor>_packed.hex')
-    .action((modelPath: string, o: Record<string, unknown>, cmd: Command) => {
+    .action(async (modelPath: string, o: Record<string, unknown>, cmd: Command) => {
       // --random has a default, so only an explicit one conflicts with --samples
       if (o.samples !== undefined && cmd.getOptionValueSource('random') === 'cli' && o.samples !== o.random) {
         throw new InvalidArgumentError('--samples', o.samples, `the same count as --random ${String(o.random)}, or only one of them`);
       }
+      // the library is loaded on use, so every command starts without loading every other's dependencies
+      const { writeGolden } = await import('../../codegen/build.js');
       const r = writeGolden(modelPath, {
         out: outputDir('--out', o.out as string),
         samples: intOption(o.samples !== undefined ? '--samples' : '--random', o.samples ?? o.random, 1),

@@ -2,10 +2,6 @@ import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { InvalidArgumentError } from '../../emulator/errors.js';
 import { parseType } from '../../emulator/types.js';
-import { readOnnx } from '../../import/onnx.js';
-import { checkImport, evaluateQonnx, importQonnx, qonnxQuantizers } from '../../import/qonnx/index.js';
-import { saveModel } from '../../model/save.js';
-import { npyToFloat64, readNpy, writeNpy } from '../../model/npy.js';
 import { forArgument, isFiniteNumberText, outputFile, readInputFile } from './options.js';
 
 interface ImportCliOptions {
@@ -43,7 +39,14 @@ export function register(program: Command): void {
         '  hlsq import qonnx_act_weight_fp8.onnx --quantizers\n' +
         '  hlsq import qonnx_act_weight_fp8.onnx --evaluate input.npy --evaluate-out y.npy\n',
     )
-    .action((file: string, o: ImportCliOptions) => {
+    .action(async (file: string, o: ImportCliOptions) => {
+      // the library is loaded on use, so every command starts without loading every other's dependencies
+      const [{ readOnnx }, { checkImport, evaluateQonnx, importQonnx, qonnxQuantizers }, { saveModel }, { npyToFloat64, readNpy, writeNpy }] = await Promise.all([
+        import('../../import/onnx.js'),
+        import('../../import/qonnx/index.js'),
+        import('../../model/save.js'),
+        import('../../model/npy.js'),
+      ]);
       const report: Record<string, unknown> = { file };
       // Every argument is checked before anything is computed, and files are written only after every
       // step has succeeded: a failing step leaves no output file behind.

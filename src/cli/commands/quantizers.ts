@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../emulator/errors.js';
 import { parseFloatType } from '../../emulator/minifloat.js';
 import { parseType } from '../../emulator/types.js';
-import { npyToFloat64, readNpy } from '../../model/npy.js';
 import { DISAGREEMENT_CLASSES, normalSamples, parseDiffValues, quantizerDiff, type DiffFormat } from '../../quantizers/index.js';
 import { forArgument, intOption, numberOption } from './options.js';
 
@@ -57,12 +56,14 @@ function formatOf(o: DiffOptions): DiffFormat {
   return { kind: 'fixed', k: num(o.k, '--k'), i: num(o.i, '--i'), f: num(o.f, '--f'), round: o.round, overflow: o.overflow };
 }
 
-function inputOf(o: DiffOptions): Float64Array | Float32Array {
+async function inputOf(o: DiffOptions): Promise<Float64Array | Float32Array> {
   const given = [o.values !== undefined, o.npy !== undefined, o.random !== undefined].filter(Boolean).length;
   if (given !== 1) throw new InvalidArgumentError('input', `${given} of the input options`, 'exactly one of --values a,b,c, --npy file.npy or --random N');
   let x: Float64Array | Float32Array;
   if (o.values !== undefined) x = forArgument('--values', () => parseDiffValues(o.values!));
   else if (o.npy !== undefined) {
+    // loaded on use: the model room's .npy reader brings the model format with it
+    const { npyToFloat64, readNpy } = await import('../../model/npy.js');
     const a = readNpy(o.npy);
     x = a.data instanceof Float32Array ? a.data : npyToFloat64(a, o.npy);
   } else {
@@ -93,10 +94,10 @@ export function register(program: Command): void {
     .option('--examples <n>', 'examples listed per class', '3')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', "\nExamples:\n  hlsq quantizers diff --values 0.49999999999999994,2.5 --k 1 --i 3 --f 0 --round RND --overflow SAT\n  hlsq quantizers diff --random 100000 --seed 1 --type 'ap_fixed<8,1,AP_RND,AP_WRAP>'\n")
-    .action((o: DiffOptions) => {
+    .action(async (o: DiffOptions) => {
       const shown = intOption('--examples', o.examples, 0);
       if (Number(o.scale) < 0) throw new InvalidArgumentError('--scale', o.scale, 'a finite number >= 0 (a standard deviation)');
-      const report = quantizerDiff(inputOf(o), formatOf(o));
+      const report = quantizerDiff(await inputOf(o), formatOf(o));
       if (o.json) {
         process.stdout.write(JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2) + '\n');
         return;

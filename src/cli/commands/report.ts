@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loadModel } from '../../model/load.js';
-import { formatReport, modelReport } from '../../model/report.js';
 
 export function register(program: Command): void {
   program
@@ -8,7 +6,9 @@ export function register(program: Command): void {
     .description('size and cost report of an hlsq model: parameters, weight bits, multipliers, bit operations, memory')
     .argument('<model.json>', 'the hlsq model')
     .option('--json', 'print the report as JSON')
-    .action((file: string, o: { json?: boolean }) => {
+    .action(async (file: string, o: { json?: boolean }) => {
+      // the library is loaded on use, so every command starts without loading every other's dependencies
+      const [{ loadModel }, { formatReport, modelReport }] = await Promise.all([import('../../model/load.js'), import('../../model/report.js')]);
       const r = modelReport(loadModel(file));
       process.stdout.write(o.json ? JSON.stringify(r, null, 2) + '\n' : formatReport(r));
     });
