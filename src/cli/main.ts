@@ -15,7 +15,12 @@ program
   .version(VERSION)
   // A usage error is one line like every other bad input (commander may add a second, e.g. "Did you mean").
   .configureOutput({
-    outputError: (str, write) => write(`hlsq: ${str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`),
+    outputError: (str, write) => {
+      const msg = str.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ');
+      // commander takes -inf / -nan for options (it knows only digits as negative numbers)
+      const value = /^unknown option '-(inf|infinity|nan)'$/i.test(msg) ? '; a value: put -- before the values, e.g. -- -inf' : '';
+      write(`hlsq: ${msg}${value} (run with --help for usage)\n`);
+    },
   })
   .exitOverride();
 
