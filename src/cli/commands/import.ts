@@ -55,6 +55,7 @@ export function register(program: Command): void {
       if (o.evaluateOut !== undefined) outputFile('--evaluate-out', o.evaluateOut);
       if (o.check !== undefined && !o.out) throw new InvalidArgumentError('--check', o.check, 'to be given with --out <model.json> (it checks the imported model)');
       if (o.out !== undefined) outputFile('--out', o.out);
+      if (o.name !== undefined && o.name.trim() === '') throw new InvalidArgumentError('--name', o.name, 'a non-empty model name');
       if (o.inputType !== undefined) forArgument('--input-type', () => parseType(o.inputType!));
       const scale = inputScale(o);
       const lines: string[] = [];
