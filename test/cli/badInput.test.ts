@@ -104,6 +104,7 @@ const BAD: Record<string, Record<string, Case>> = {
     'missing argument': { argv: ['report'], error: /^missing required argument 'model\.json'/ },
     'missing required option': { argv: ['run', MODEL, '--input', 'x16.npy'], error: /^required option '--output <y\.npy\.\.\.>' not specified/ },
     'too many arguments': { argv: ['report', MODEL, 'extra'], error: /^too many arguments for 'report'/ },
+    '-inf taken for an option': { argv: ['inspect', 'ap_fixed<8,3>', '-inf'], error: /^unknown option '-inf'; a value: put -- before the values/ },
   },
   inspect: {
     'zero width': { argv: ['inspect', 'ap_fixed<0,3>', '1'], error: /^W: got 0, expected an integer width from 1 to 32768$/ },
@@ -163,6 +164,7 @@ const BAD: Record<string, Record<string, Case>> = {
       error: /^--check x5\.npy: samples: got 15/,
       absent: ['y.npy', 'm.json'],
     },
+    'empty --name': { argv: ['import', 'good.onnx', '--out', 'm.json', '--name', ''], error: /^--name: got "", expected a non-empty model name$/, absent: ['m.json'] },
     'empty --input-scale': { argv: ['import', 'good.onnx', '--evaluate', 'x4.npy', '--input-scale', ''], error: /^--input-scale: got "", expected a finite number or a fraction a\/b/ },
     '--input-scale 1/0': { argv: ['import', 'good.onnx', '--evaluate', 'x4.npy', '--input-scale', '1/0'], error: /^--input-scale: got "1\/0", expected a finite number or a fraction a\/b/ },
   },
@@ -207,6 +209,7 @@ const BAD: Record<string, Record<string, Case>> = {
     '--out is a file': { argv: ['build', MODEL, '--out', 'a-file'], error: /^--out: got "a-file", expected a directory path \(a file of that name exists\)$/ },
     '--out under a file': { argv: ['build', MODEL, '--out', 'a-file/prj'], error: /^--out: got "a-file\/prj", expected a directory path \(.*a-file is a file\)$/ },
     '--input of the wrong shape': { argv: ['build', MODEL, '--out', 'prj', '--input', 'x15.npy'], error: /^--input x15\.npy: got \[4,15\], expected shape \[N, 16\] or \[16\] for input input_1$/, absent: ['prj'] },
+    'an existing project is left as it was': { argv: ['build', MODEL, '--out', 'prj', '--input', 'xnan.npy'], before: { 'prj/keep.txt': 'an earlier build' }, error: /^xnan\.npy\[3\]: got NaN, expected a finite real value$/ },
   },
   golden: {
     'non-numeric --random': { argv: ['golden', MODEL, '--out', 'gold', '--random', 'abc'], error: /^--random: got "abc", expected an integer >= 1$/, absent: ['gold'] },
@@ -232,7 +235,10 @@ function caseDir(c: Case): string {
   const dir = join(root, `case-${++caseNo}`);
   mkdirSync(dir);
   for (const name of readdirSync(fixtures)) symlinkSync(join(fixtures, name), join(dir, name));
-  for (const [name, text] of Object.entries(c.before ?? {})) writeFileSync(join(dir, name), text);
+  for (const [name, text] of Object.entries(c.before ?? {})) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
   return dir;
 }
 
