@@ -311,6 +311,18 @@ const conv: Rule = (ctx) => {
   };
 };
 
+/** io_stream form of an element-wise kernel: the same kernel on one word (all channels of one position). */
+function perWordKernel(ctx: RuleContext, fn: string, library: string, args: readonly string[]): StreamKernel {
+  const x = ctx.inputs[0]!;
+  const channels = x.shape.length ? x.shape[x.shape.length - 1]! : 1;
+  return {
+    libraries: [library],
+    config: [],
+    call: `hlsq::${fn}<hlsq::per_word<${ctx.id}_config, ${channels}> >(${['word.data', 'result.data', ...args].join(', ')});`,
+    perWord: true,
+  };
+}
+
 function elementwise(ctx: RuleContext, fn: string, result: FixedType, extra: { typedefs?: Typedef[]; arrays?: CodeArray[]; config?: string[]; args?: string[] }, summary: string): LayerCode {
   const x = ctx.inputs[0]!;
   return {
@@ -325,6 +337,7 @@ function elementwise(ctx: RuleContext, fn: string, result: FixedType, extra: { t
     body: [`hlsq::${fn}<${ctx.id}_config>(${['in', 'out', ...(extra.args ?? [])].join(', ')});`],
     summary,
     multiplications: 0,
+    stream: perWordKernel(ctx, fn, 'activation.h', extra.args ?? []),
   };
 }
 
@@ -644,6 +657,7 @@ const lookup: Rule = (ctx) => {
     body: [`hlsq::table_lookup<${ctx.id}_config>(in, out, ${ctx.id}_table);`],
     summary: `${l.kind} table of ${t.codes.length} entries indexed by the exact input code`,
     multiplications: 0,
+    stream: perWordKernel(ctx, 'table_lookup', 'table.h', [`${ctx.id}_table`]),
   };
 };
 

@@ -66,6 +66,10 @@ export interface StreamKernel {
   readonly libraries: readonly string[];
   /** Config lines the streaming kernel needs in addition to `config`. */
   readonly config: readonly string[];
-  /** The call, reading `in_stream` and writing `out_stream`. */
+  /**
+   * The call, reading `in_stream` and writing `out_stream`; with `perWord`, a statement computing the
+   * output word `result` from the input word `word`, which the wrapper runs once per position.
+   */
   readonly call: string;
+  readonly perWord?: boolean;
 }

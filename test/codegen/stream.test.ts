@@ -1,7 +1,8 @@
 /**
- * io_stream convolutions and pools: bit-exact against the emulator over random window geometries, and
- * truly streaming: each output word is written as soon as the frame scan completes its window, which a
- * layer that first reads (buffers) its whole input cannot do.
+ * io_stream convolutions, pools and element-wise layers: bit-exact against the emulator over random
+ * window geometries, and truly streaming: each output word is written as soon as the frame scan
+ * completes its window (element-wise: as soon as its word arrives), which a layer that first reads
+ * (buffers) its whole input cannot do.
  */
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -59,8 +60,10 @@ function windowOf(l: LayerCode): Window | 'global' {
  * nothing; a window reaching into the bottom padding comes after the whole input).
  */
 function expectedReads(l: LayerCode): number[] {
-  const g = windowOf(l);
   const n = positions(l.inputs[0]!);
+  // an element-wise layer writes word k right after reading word k
+  if (l.stream?.perWord) return Array.from({ length: n }, (_, k) => k + 1);
+  const g = windowOf(l);
   if (g === 'global') return [n];
   const rows = axisWindow(g.H, g.kh, g.sh, g.padding);
   const cols = axisWindow(g.W, g.kw, g.sw, g.padding);
@@ -157,6 +160,7 @@ describe('io_stream sliding windows (Conv1D/2D, max/avg pools 1D/2D, global pool
       expect(conv).toContain('static const int pad_right = 1;');
       expect(files.get('firmware/layers/pool.h')).toContain('static const int pixel_interval = 1;');
       expect(files.get('README.md')).toMatch(/Line-buffer layers \(convolutions and pools: `conv`, `pool`\)/);
+      expect(files.get('README.md')).toMatch(/Whole-tensor layers \(none\)/);
     }
     const { files } = build(m, { samples: 2, io: 'parallel' });
     expect(files.get('firmware/layers/conv.h')).not.toMatch(/_stream|pixel_interval/);
@@ -202,6 +206,7 @@ describe('io_stream sliding windows (Conv1D/2D, max/avg pools 1D/2D, global pool
       expect(s.reads, `${l.id} ${l.summary}`).toEqual(expectedReads(l));
       if (s.reads[0]! < n) early++;
     }
+    expect(layers.some((l) => l.stream?.perWord)).toBe(true);
     // the schedule differs from a whole-frame buffer's (all n words read before the first write) in most layers
     expect(early).toBeGreaterThan(layers.length / 2);
   }, COMPILE_TIMEOUT);

@@ -16,6 +16,12 @@ template <class T, int C> struct packet {
     T data[C];
 };
 
+// An element-wise layer's config applied to one word of N channels: its kernels index per-channel
+// constants by element mod channel count, and within a word the element index is the channel.
+template <class CONFIG_T, int N> struct per_word : CONFIG_T {
+    static const int n_elem = N;
+};
+
 // Reads `positions` words into a flat array (the layer then computes as in io_parallel).
 template <class T, int C, int positions> void read_stream(hls::stream<packet<T, C> > &in, T flat[positions * C]) {
 ReadLoop:
