@@ -98,7 +98,8 @@ function deepest(issue: ZodIssueLike): ZodIssueLike {
 }
 
 function describeIssue(issue: { code: string; message: string; path: readonly PropertyKey[] }, raw: unknown): string {
-  if (issue.code === 'invalid_union' && issue.path.includes('codes') && typeof issue.path.at(-1) === 'number') {
+  // any bad element of a codes array (wrong type, a non-decimal string, beyond 2^53) gets the same message with the value
+  if (issue.path.includes('codes') && typeof issue.path.at(-1) === 'number') {
     return `expected an integer code (a JSON integer within ±2^53 or a decimal string), got ${JSON.stringify(valueAt(raw, issue.path))}`;
   }
   if (issue.code === 'invalid_union' && issue.path.length > 0) {
