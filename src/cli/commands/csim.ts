@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { InvalidArgumentError } from '../../emulator/errors.js';
 import { VERSION } from '../version.js';
 
 export function register(program: Command): void {
@@ -13,7 +14,11 @@ export function register(program: Command): void {
     .addHelpText('after', '\nEnvironment: CXX (default g++), AP_INCLUDE (a folder with the vendor\'s ap_int.h/ap_fixed.h; default hlsq\'s own).')
     .action(async (dir: string, o: Record<string, unknown>) => {
       // the library is loaded on use, so every command starts without loading every other's dependencies
-      const [{ csim }, { writeVerilogTestbench }] = await Promise.all([import('../../codegen/csim.js'), import('../../codegen/verilog.js')]);
+      const [{ csim, projectInfo }, { writeVerilogTestbench }] = await Promise.all([import('../../codegen/csim.js'), import('../../codegen/verilog.js')]);
+      // an explicit --trace on a project without traces would compare only the outputs and still pass
+      if (o.trace === true && !projectInfo(dir).hasTrace) {
+        throw new InvalidArgumentError('--trace', `project ${dir} without layer traces`, 'a project built with --trace, or no --trace');
+      }
       if (o.verilog) {
         const path = writeVerilogTestbench(dir, VERSION);
         process.stdout.write(`hlsq csim: wrote ${path}\n`);
