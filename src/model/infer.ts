@@ -288,14 +288,15 @@ function castsPerChannel(src: (c: number) => FixedType, l: Layer, C: number): Nu
 }
 
 /**
- * ReLU without a maximum: max(x, 0) converted into the result type, as one array pass (a single one when
- * every channel has the same input and result type, else one strided pass per channel).
+ * A layer that converts each element into the result type of its channel (Quant; ReLU without a maximum,
+ * which first sets values <= 0 to 0): one array pass when every channel has the same input and result
+ * type, else one strided pass per channel.
  */
-function reluKernel(xType: (c: number) => FixedType, l: Layer, C: number, size: number): Kernel | undefined {
+function conversionKernel(xType: (c: number) => FixedType, l: Layer, C: number, size: number, relu: boolean): Kernel | undefined {
   const casts: ArrayCast[] = [];
   let shared = true;
   for (let c = 0; c < C; c++) {
-    const k = numberCastArray(xType(c), resultType(l, c), { relu: true });
+    const k = numberCastArray(xType(c), resultType(l, c), { relu });
     if (!k) return undefined;
     casts.push(k);
     if (!xType(c).equals(xType(0)) || !resultType(l, c).equals(resultType(l, 0))) shared = false;
@@ -314,17 +315,10 @@ function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | un
   const size = out.size;
   const xType = (c: number) => X.types[X.types.length === 1 ? 0 : c % X.channels]!;
   switch (l.kind) {
-    case 'Quant': {
-      const casts = castsPerChannel(xType, l, C);
-      if (!casts) return undefined;
-      return ([x], batch, y) => {
-        const xs = x as Float64Array;
-        const ys = y as Float64Array;
-        for (let i = 0; i < batch * size; i++) ys[i] = casts[i % C]!(xs[i]!);
-      };
-    }
+    case 'Quant':
+      return conversionKernel(xType, l, C, size, false);
     case 'ReLU': {
-      if (!l.max) return reluKernel(xType, l, C, size);
+      if (!l.max) return conversionKernel(xType, l, C, size, true);
       const casts = castsPerChannel(xType, l, C);
       if (!casts) return undefined;
       const mc = l.max as QuantizedConstant;
