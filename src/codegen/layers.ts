@@ -240,6 +240,11 @@ const dense: Rule = (ctx) => {
     body,
     summary: `Dense ${nIn} -> ${nOut}${positions > 1 ? ` at ${positions} positions` : ''}, ${resource ? 'resource' : 'latency'} strategy, reuse factor ${ctx.options.reuseFactor}`,
     multiplications: positions * nonzero(t.weights.codes),
+    // io_stream: one word is one position's n_in inputs; the latency kernel runs once per word at
+    // II = reuse factor (the resource kernel has its own pipelined loop, so it keeps the whole-tensor form)
+    ...(resource
+      ? {}
+      : { stream: { libraries: ['dense.h'], config: [], call: `${call}(word.data, result.data, ${ctx.id}_weights, ${ctx.id}_biases);`, perWord: true, interval: ctx.options.reuseFactor } }),
   };
 };
 

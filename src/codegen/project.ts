@@ -211,7 +211,7 @@ function streamWrapper(l: LayerCode): string[] {
       '#pragma HLS INLINE off',
       'PositionLoop:',
       `    for (int p = 0; p < ${positions(x)}; p++) {`,
-      '#pragma HLS PIPELINE II = 1',
+      `#pragma HLS PIPELINE II = ${l.stream.interval ?? 1}`,
       `        const ${wordType(x)} word = in_stream.read();`,
       `        ${wordType(o)} result;`,
       `        ${l.stream.call}`,

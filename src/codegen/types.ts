@@ -72,4 +72,6 @@ export interface StreamKernel {
    */
   readonly call: string;
   readonly perWord?: boolean;
+  /** Initiation interval of the per-word loop (default 1). */
+  readonly interval?: number;
 }

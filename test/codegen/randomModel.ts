@@ -297,8 +297,8 @@ function windowOut(length: number, kernel: number, stride: number, padding: 'val
 /**
  * One chain for the io_stream window kernels: a Conv2D or Conv1D with kernels 1-4 (wider than the map
  * under 'same'), strides 1-3 (also larger than the kernel), one to three channels, sometimes a second
- * convolution, then a max pool (any padding and stride), an average pool or a global pool. Every
- * layer on a spatial map, so the line buffer meets every geometry.
+ * convolution, then a max pool (any padding and stride), an average pool or a global pool, sometimes
+ * a Dense on the channels. Every window layer on a spatial map, so the line buffer meets every geometry.
  */
 export function addWindowChain(g: ModelGen, rank: 1 | 2): void {
   const inType = g.type({ minW: 2, maxW: 12, modes: true, intRange: [-1, 5] });
@@ -342,6 +342,8 @@ export function addWindowChain(g: ModelGen, rank: 1 | 2): void {
     const result = { result: g.resultType(mag + 3).toString() };
     x = rank === 2 ? g.layer('AvgPool2D', [x], { poolSize: p, strides: s, ...result }) : g.layer('AvgPool1D', [x], { poolSize: p[1], stride: s[1], ...result });
   }
+  // sometimes a Dense on the channels of every position (io_stream: one word in, one word out)
+  if (g.chance(0.3)) x = g.dense(x, C, g.int(1, 4), mag + 5);
   g.output(x);
 }
 

@@ -207,8 +207,10 @@ describe('io_stream sliding windows (Conv1D/2D, max/avg pools 1D/2D, global pool
       if (s.reads[0]! < n) early++;
     }
     expect(layers.some((l) => l.stream?.perWord)).toBe(true);
-    // the schedule differs from a whole-frame buffer's (all n words read before the first write) in most layers
-    expect(early).toBeGreaterThan(layers.length / 2);
+    expect(layers.some((l) => l.layer.kind === 'Dense')).toBe(true);
+    // the schedule differs from a whole-frame buffer's (all n words read before the first write) in
+    // enough layers for the comparison to mean something
+    expect(early).toBeGreaterThanOrEqual(CHAINS);
   }, COMPILE_TIMEOUT);
 
   test('a 3x3 same convolution on a 6x7 map writes its first word after 1 row + 2 pixels, its last after the frame', async () => {
