@@ -594,10 +594,12 @@ function macKernel(
       f++;
     });
   }
-  // Every channel on the number path with one conversion: a single pass over the whole output.
+  // Every channel on the number path with the same types: a single pass over the whole output. It wraps
+  // if any channel needs it; for the others the wrap check never fires (their sums stay in range).
+  const first = fastTypes[0];
   const sharedCast =
-    nFast === C && fastTypes.every((t) => t.acc.equals(fastTypes[0]!.acc) && t.res.equals(fastTypes[0]!.res) && t.wrap === fastTypes[0]!.wrap)
-      ? fastCasts[0]
+    first && nFast === C && fastTypes.every((t) => t.acc.equals(first.acc) && t.res.equals(first.res))
+      ? numberCastArray(first.acc, first.res, { wrapSource: fastTypes.some((t) => t.wrap) })
       : undefined;
 
   // BigInt path data: per channel and patch entry, the product type and conversions.
