@@ -2,11 +2,13 @@
  * Running a model on whole arrays (what `hlsq run` needs): real or code inputs from .npy arrays, real
  * float64 outputs, and every layer's codes as int64 arrays for traces.
  */
+import { fastDomain, quantizeArray } from '../emulator/arrayQuantize.js';
 import { fixedFromDouble } from '../emulator/convert.js';
 import { InvalidArgumentError } from '../emulator/errors.js';
+import type { FixedType } from '../emulator/types.js';
 import { sizeOf, type Model } from './format.js';
 import { codesToReal, runModel, type RunOptions } from './infer.js';
-import type { NpyArray } from './npy.js';
+import type { NpyArray, NpyData } from './npy.js';
 
 export interface ArrayRunOptions extends Pick<RunOptions, 'check' | 'onProgress' | 'chunk' | 'trace'> {
   /** The arrays hold integer codes of the input types instead of real values. */
@@ -42,7 +44,7 @@ function batchOf(a: NpyArray, shape: readonly number[], what: string): number {
 /** Run a model on arrays: real values (vendor double conversion into the input type) or codes. */
 export function runArrays(model: Model, inputs: Readonly<Record<string, NpyArray>>, o: ArrayRunOptions = {}): ArrayRunResult {
   let batch: number | undefined;
-  const codes: Record<string, bigint[]> = {};
+  const codes: Record<string, bigint[] | Float64Array> = {};
   for (const inp of model.inputs) {
     const a = inputs[inp.name];
     const what = `input ${inp.name}`;
@@ -52,6 +54,10 @@ export function runArrays(model: Model, inputs: Readonly<Record<string, NpyArray
     batch = b;
     const t = inp.type;
     if (!t) throw new InvalidArgumentError(what, 'no type', 'a declared input type');
+    if (!o.codes && t.width <= 53 && fastDomain(t)) {
+      codes[inp.name] = realsToCodes(a.data, t, what);
+      continue;
+    }
     const out = new Array<bigint>(a.data.length);
     for (let i = 0; i < a.data.length; i++) {
       const v = a.data[i]!;
@@ -90,4 +96,19 @@ export function runArrays(model: Model, inputs: Readonly<Record<string, NpyArray
     }
   }
   return { batch: n, outputs, trace, skipped };
+}
+
+/**
+ * Real values into codes of t (a type of at most 53 bits in the emulator's fast domain), the vendor's
+ * double conversion as `fixedFromDouble` does it, through the emulator's array kernel (property-tested
+ * equal to it element for element). Non-finite values are refused first, as the per-element path does.
+ */
+function realsToCodes(data: NpyData, t: FixedType, what: string): Float64Array {
+  // Float64Array.from rounds 64-bit integers once, as Number(v) does on the per-element path.
+  const x = data instanceof Float64Array || data instanceof Float32Array ? data : Float64Array.from(data as ArrayLike<number | bigint>, Number);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i]!)) throw new InvalidArgumentError(`${what}[${i}]`, x[i]!, 'a finite number');
+  }
+  const codes = quantizeArray(x, t);
+  return codes instanceof Float64Array ? codes : Float64Array.from(codes as ArrayLike<number | bigint>, Number);
 }
