@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../emulator/errors.js';
 import { VERSION } from '../version.js';
-import { cIdentifier, intOption, inputFiles, numberOption, outputDir, printWarnings } from './options.js';
+import { cIdentifier, intOption, inputFiles, numberOption, outputDir, printWarnings, writingTo } from './options.js';
 
 export function register(program: Command): void {
   program
@@ -36,8 +36,9 @@ export function register(program: Command): void {
       // (the host module generator loads ts-morph, the TypeScript compiler: only when it is used)
       const { buildProject } = await import('../../codegen/build.js');
       const hostModuleFiles = o.host !== false ? (await import('../../codegen/host.js')).hostModuleFiles : undefined;
-      const summary = buildProject(modelPath, {
-        out: outputDir('--out', o.out as string),
+      const out = outputDir('--out', o.out as string);
+      const summary = writingTo('--out', out, () => buildProject(modelPath, {
+        out,
         ...(o.top !== undefined ? { top: cIdentifier('--top', o.top as string) } : {}),
         strategy,
         reuseFactor: intOption('--reuse-factor', o.reuseFactor, 1),
@@ -51,7 +52,7 @@ export function register(program: Command): void {
         clockPeriod: clock,
         version: VERSION,
         ...(hostModuleFiles ? { extras: (plan) => hostModuleFiles(plan, VERSION) } : {}),
-      });
+      }));
       if (o.json) {
         process.stdout.write(JSON.stringify({ ...summary, manifest: undefined }, null, 2) + '\n');
         return;

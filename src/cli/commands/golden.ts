@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { InvalidArgumentError } from '../../emulator/errors.js';
-import { cIdentifier, inputFiles, intOption, outputDir } from './options.js';
+import { cIdentifier, inputFiles, intOption, outputDir, writingTo } from './options.js';
 
 export function register(program: Command): void {
   program
@@ -23,8 +23,9 @@ export function register(program: Command): void {
       }
       // the library is loaded on use, so every command starts without loading every other's dependencies
       const { writeGolden } = await import('../../codegen/build.js');
-      const r = writeGolden(modelPath, {
-        out: outputDir('--out', o.out as string),
+      const out = outputDir('--out', o.out as string);
+      const r = writingTo('--out', out, () => writeGolden(modelPath, {
+        out,
         samples: intOption(o.samples !== undefined ? '--samples' : '--random', o.samples ?? o.random, 1),
         seed: intOption('--seed', o.seed, Number.MIN_SAFE_INTEGER),
         npy: inputFiles(o.input as string[] | undefined),
@@ -32,7 +33,7 @@ export function register(program: Command): void {
         packed: o.packed !== false,
         ...(o.top !== undefined ? { top: cIdentifier('--top', o.top as string) } : {}),
         version: VERSION,
-      });
+      }));
       const lines = [
         `hlsq golden: ${r.samples} samples -> ${r.out} (${r.files.length} files, ${r.inputSource})`,
         ...r.manifest.tensors.map((t) => `  ${t.role.padEnd(6)} ${t.name.padEnd(20)} [${t.shape.join(', ')}] ${t.cppType}`),

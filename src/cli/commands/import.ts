@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { InvalidArgumentError } from '../../emulator/errors.js';
 import { parseType } from '../../emulator/types.js';
-import { forArgument, isFiniteNumberText, outputFile, readInputFile } from './options.js';
+import { forArgument, isFiniteNumberText, outputFile, readInputFile, writingTo } from './options.js';
 
 interface ImportCliOptions {
   out?: string;
@@ -92,7 +92,7 @@ export function register(program: Command): void {
         }
         report.evaluated = { samples: n, output: graph.outputs[0]!.name, shape: [n, ...outShape] };
         const evaluateOut = o.evaluateOut;
-        if (evaluateOut) writes.push(() => writeNpy(evaluateOut, Float64Array.from(outs), [n, ...outShape]));
+        if (evaluateOut) writes.push(() => writingTo('--evaluate-out', evaluateOut, () => writeNpy(evaluateOut, Float64Array.from(outs), [n, ...outShape])));
         lines.push(`evaluated ${n} sample(s) through the QONNX graph${evaluateOut ? ` -> ${evaluateOut}` : ''}`);
       }
       if (!o.quantizers && !o.evaluate || o.out) {
@@ -106,7 +106,8 @@ export function register(program: Command): void {
           report.check = c;
           lines.push(`check ${o.check}: ${c.samples} samples, ${c.equal}/${c.compared} output values equal to the QONNX graph's (${c.output}), max |difference| ${c.maxAbsDiff}`);
         }
-        writes.push(() => saveModel(r.loaded, out, o.sidecar ? { sidecar: { file: basename(out).replace(/\.json$/, '') + '.bin' } } : {}));
+        const sidecar = basename(out).replace(/\.json$/, '') + '.bin';
+        writes.push(() => writingTo('--out', out, () => saveModel(r.loaded, out, o.sidecar ? { sidecar: { file: sidecar } } : {})));
         report.model = out;
         report.layers = r.model.layers.length;
         report.notes = r.notes;

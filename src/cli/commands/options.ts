@@ -1,6 +1,6 @@
 /** Option parsing shared by the commands: each bad value is an InvalidArgumentError naming the option. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { sanitize } from '../../codegen/names.js';
 import { HlsqError, InvalidArgumentError } from '../../emulator/errors.js';
 
@@ -77,6 +77,23 @@ export function outputFile(option: string, path: string): string {
   if (!existsSync(dir)) throw new InvalidArgumentError(option, path, `a file in an existing directory (${dirname(path)} does not exist)`);
   if (!statSync(dir).isDirectory()) throw new InvalidArgumentError(option, path, `a file in an existing directory (${dirname(path)} is not a directory)`);
   return path;
+}
+
+/**
+ * Runs the write of an output: a file system error on that output (an unwritable directory, a full disk)
+ * names the option and the path the user gave, not the temp file the atomic write was making.
+ */
+export function writingTo<T>(option: string, path: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const target = resolve(path);
+    const at = typeof e?.path === 'string' ? resolve(e.path) : '';
+    const ours = at === target || at.startsWith(`${target}/`) || (dirname(at) === dirname(target) && basename(at).startsWith(`.${basename(target)}.`));
+    if (typeof e?.code === 'string' && ours) throw new InvalidArgumentError(option, path, `a path hlsq can write (${e.syscall ?? 'write'} failed: ${e.code})`);
+    throw err;
+  }
 }
 
 /** An output directory path (created with its parents): neither it nor an existing ancestor may be a file. */

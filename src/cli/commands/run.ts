@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../emulator/errors.js';
 import type { NpyArray } from '../../model/npy.js';
-import { inputFiles, outputDir, outputFile } from './options.js';
+import { inputFiles, outputDir, outputFile, writingTo } from './options.js';
 
 interface RunCliOptions {
   input?: string[];
@@ -68,13 +68,14 @@ export function register(program: Command): void {
       // Everything is computed before anything is written: no partial output on an error.
       const res = runArrays(model, inputs, { codes: o.codes, check: o.check, trace: !!o.trace, onProgress: progressBar() });
       // the trace directory first: if it cannot be made, no output file has been written yet
-      if (o.trace) mkdirSync(o.trace, { recursive: true });
+      const trace = o.trace;
+      if (trace) writingTo('--trace', trace, () => mkdirSync(trace, { recursive: true }));
       for (const out of res.outputs) {
         const f = outFiles[out.name];
-        if (f) writeNpy(f, out.data, out.shape);
+        if (f) writingTo('--output', f, () => writeNpy(f, out.data, out.shape));
       }
       if (o.trace) {
-        for (const t of res.trace) writeNpy(join(o.trace, `${t.name}.npy`), t.data, t.shape);
+        for (const t of res.trace) writingTo('--trace', o.trace, () => writeNpy(join(o.trace!, `${t.name}.npy`), t.data, t.shape));
         for (const s of res.skipped) process.stderr.write(`hlsq: warning: trace of ${s} not written (codes wider than int64)\n`);
       }
       process.stderr.write(`hlsq run: ${res.batch} samples${o.trace ? `, ${res.trace.length} layer traces in ${o.trace}` : ''}\n`);
