@@ -188,6 +188,8 @@ const BAD: Record<string, Record<string, Case>> = {
     '--output not .npy': { argv: ['run', MODEL, '--input', 'x16.npy', '--output', 'y.txt'], error: /^--output: got "y\.txt", expected a \.npy file/, absent: ['y.txt'] },
     '--output in a missing directory': { argv: ['run', MODEL, '--input', 'x16.npy', '--output', 'nodir/y.npy'], error: /^--output: got "nodir\/y\.npy", expected a file in an existing directory \(nodir does not exist\)$/ },
     '--output under a file': { argv: ['run', MODEL, '--input', 'x16.npy', '--output', 'a-file/y.npy'], error: /^--output: got "a-file\/y\.npy", expected a file in an existing directory \(a-file is not a directory\)$/ },
+    // /proc takes no new files, even from root (a chmod'ed directory would not stop root, which CI runs as)
+    '--output where nothing can be written': { argv: ['run', MODEL, '--input', 'x16.npy', '--output', '/proc/hlsq-y.npy'], error: /^--output: got "\/proc\/hlsq-y\.npy", expected a path hlsq can write \(open failed: E[A-Z]+\)$/ },
     '--trace is a file': { argv: ['run', MODEL, '--input', 'x16.npy', '--output', 'y.npy', '--trace', 'a-file'], error: /^--trace: got "a-file", expected a directory path \(a file of that name exists\)$/, absent: ['y.npy'] },
     'two files for one input': { argv: ['run', MODEL, '--input', 'x16.npy', 'x15.npy', '--output', 'y.npy'], error: /^--input: got "x15\.npy", expected one file per model input/, absent: ['y.npy'] },
     'two files for one output': { argv: ['run', MODEL, '--input', 'x16.npy', '--output', 'y.npy', 'z.npy'], error: /^--output: got "z\.npy", expected one file per model output \(softmax is given twice\)$/, absent: ['y.npy', 'z.npy'] },
@@ -212,6 +214,7 @@ const BAD: Record<string, Record<string, Case>> = {
     '--top not an identifier': { argv: ['build', MODEL, '--out', 'prj', '--top', 'my top'], error: /^--top: got "my top", expected a C\+\+ identifier/, absent: ['prj'] },
     '--top a keyword': { argv: ['build', MODEL, '--out', 'prj', '--top', 'int'], error: /^--top: got "int", expected a C\+\+ identifier/, absent: ['prj'] },
     'empty --part': { argv: ['build', MODEL, '--out', 'prj', '--part', ''], error: /^--part: got "", expected an FPGA part name/, absent: ['prj'] },
+    '--out where nothing can be written': { argv: ['build', MODEL, '--out', '/proc/hlsq-prj'], error: /^--out: got "\/proc\/hlsq-prj", expected a path hlsq can write \(mkdir failed: E[A-Z]+\)$/ },
     '--out is a file': { argv: ['build', MODEL, '--out', 'a-file'], error: /^--out: got "a-file", expected a directory path \(a file of that name exists\)$/ },
     '--out under a file': { argv: ['build', MODEL, '--out', 'a-file/prj'], error: /^--out: got "a-file\/prj", expected a directory path \(.*a-file is a file\)$/ },
     '--input of the wrong shape': { argv: ['build', MODEL, '--out', 'prj', '--input', 'x15.npy'], error: /^--input x15\.npy: got \[4,15\], expected shape \[N, 16\] or \[16\] for input input_1$/, absent: ['prj'] },
