@@ -316,10 +316,19 @@ const conv: Rule = (ctx) => {
   };
 };
 
+/** The channel count of a tensor (its last axis): the elements of one io_stream word. */
+function lastAxis(t: Tensor): number {
+  return t.shape.length ? t.shape[t.shape.length - 1]! : 1;
+}
+
+/** The name of input k's word in an io_stream per-word call (see StreamKernel). */
+function streamWord(ctx: RuleContext, k: number): string {
+  return ctx.inputs.length === 1 ? 'word' : `word${k}`;
+}
+
 /** io_stream form of an element-wise kernel: the same kernel on one word (all channels of one position). */
 function perWordKernel(ctx: RuleContext, fn: string, library: string, args: readonly string[]): StreamKernel {
-  const x = ctx.inputs[0]!;
-  const channels = x.shape.length ? x.shape[x.shape.length - 1]! : 1;
+  const channels = lastAxis(ctx.inputs[0]!);
   return {
     libraries: [library],
     config: [],
@@ -575,6 +584,12 @@ const merge: Rule = (ctx) => {
     ],
     summary: `${l.kind} of ${ctx.inputs.length} tensors`,
     multiplications: l.kind === 'Multiply' ? n * (ctx.inputs.length - 1) : 0,
+    stream: {
+      libraries: [],
+      config: [],
+      call: `for (int c = 0; c < ${lastAxis(ctx.inputs[0]!)}; c++) result.data[c] = ${ctx.id}_result_t(${ctx.inputs.map((_, k) => `${streamWord(ctx, k)}.data[c]`).join(` ${op} `)});`,
+      perWord: true,
+    },
   };
 };
 
@@ -620,6 +635,22 @@ const concatenate: Rule = (ctx) => {
     body,
     summary: `Concatenate ${ctx.inputs.length} tensors on axis ${axis}`,
     multiplications: 0,
+    // on the last axis a word is the inputs' words one after another; otherwise whole tensors
+    ...(axis === rank - 1
+      ? {
+          stream: {
+            libraries: [],
+            config: [],
+            call: ctx.inputs
+              .map((t, k) => {
+                const before = ctx.inputs.slice(0, k).reduce((a, u) => a + lastAxis(u), 0);
+                return `for (int c = 0; c < ${lastAxis(t)}; c++) result.data[${before} + c] = ${ctx.id}_result_t(${streamWord(ctx, k)}.data[c]);`;
+              })
+              .join('\n'),
+            perWord: true,
+          },
+        }
+      : {}),
   };
 };
 
@@ -706,6 +737,13 @@ const softmax: Rule = (ctx) => {
       ...codeTypeLines('inv', s.inv.width),
     ],
     body: [`hlsq::softmax<${ctx.id}_config>(in, out, ${ctx.id}_exp_table, ${ctx.id}_inv_table);`],
+    // the softmax runs over the last axis: one word is one row
+    stream: {
+      libraries: ['softmax.h'],
+      config: [],
+      call: `hlsq::softmax<hlsq::one_row<${ctx.id}_config> >(word.data, result.data, ${ctx.id}_exp_table, ${ctx.id}_inv_table);`,
+      perWord: true,
+    },
     summary: `Softmax over ${n} values: exp table of ${s.expCodes.length}, inverse table of ${s.invCodes.length}`,
     multiplications: 0,
   };

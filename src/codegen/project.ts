@@ -181,8 +181,9 @@ function layerSignature(l: LayerCode, name = l.id): string {
 
 // ---- io_stream: one FIFO word per position (channels last). Convolutions and pools consume their input
 // word by word through a line buffer (hlsq/line_buffer.h) and write each output word as soon as its window
-// is complete; element-wise layers map each word to a word; every other layer reads its whole input,
-// computes as in io_parallel, and writes its output words. Layers run concurrently under DATAFLOW.
+// is complete; element-wise layers, tables, softmax, merges and Dense map each word to a word; every other
+// layer reads its whole input, computes as in io_parallel, and writes its output words. Layers run
+// concurrently under DATAFLOW.
 
 export function channels(t: Tensor): number {
   return t.shape.length ? t.shape[t.shape.length - 1]! : 1;
@@ -206,15 +207,17 @@ function streamWrapper(l: LayerCode): string[] {
   const o = l.output;
   if (l.stream?.perWord) {
     const x = l.inputs[0]!;
+    // one input: `word`; several (merges): `word0`, `word1`, ... in input order
+    const words = l.inputs.length === 1 ? ['word'] : l.inputs.map((_, k) => `word${k}`);
     return [
       `static void ${l.id}(${args.join(', ')}) {`,
       '#pragma HLS INLINE off',
       'PositionLoop:',
       `    for (int p = 0; p < ${positions(x)}; p++) {`,
       `#pragma HLS PIPELINE II = ${l.stream.interval ?? 1}`,
-      `        const ${wordType(x)} word = in_stream.read();`,
+      ...l.inputs.map((t, k) => `        const ${wordType(t)} ${words[k]} = ${params[k]}_stream.read();`),
       `        ${wordType(o)} result;`,
-      `        ${l.stream.call}`,
+      ...l.stream.call.split('\n').map((line) => `        ${line}`),
       '        out_stream.write(result);',
       '    }',
       `    HLSQ_TRACE_STREAM(${l.id}, out_stream, ${channels(o)}, ${o.type.width});`,
@@ -322,8 +325,8 @@ function topBodyStream(plan: ProjectPlan): string[] {
   body.push('#ifdef __SYNTHESIS__');
   for (const t of [...plan.inputs, ...plan.outputs]) body.push(`#pragma HLS INTERFACE axis port = ${variable(t)}`);
   body.push('#pragma HLS DATAFLOW');
-  // depth = every word of the tensor: conservative, since some layers (Dense, Softmax, merges) read their
-  // whole input before writing (and a tensor read twice feeds branches of different latencies)
+  // depth = every word of the tensor: conservative, since some layers (Flatten/Reshape) read their whole
+  // input before writing, and a tensor read twice feeds branches of different latencies
   for (const s of sp.locals) body.push(`#pragma HLS STREAM variable = ${s.name} depth = ${s.depth}`);
   body.push('#endif');
   body.push('');

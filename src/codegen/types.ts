@@ -68,7 +68,8 @@ export interface StreamKernel {
   readonly config: readonly string[];
   /**
    * The call, reading `in_stream` and writing `out_stream`; with `perWord`, a statement computing the
-   * output word `result` from the input word `word`, which the wrapper runs once per position.
+   * output word `result` from the input word `word` (several inputs: `word0`, `word1`, ...), which the
+   * wrapper runs once per position (one statement per line).
    */
   readonly call: string;
   readonly perWord?: boolean;

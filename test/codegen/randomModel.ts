@@ -323,6 +323,14 @@ export function addWindowChain(g: ModelGen, rank: 1 | 2): void {
     C = F;
   }
   if (g.chance(0.4)) x = g.activation(x, C, mag + 3);
+  if (g.chance(0.3)) {
+    // two element-wise branches of the map merged again (io_stream: a cloned stream, merged word by word)
+    const a = g.activation(x, C, mag + 3);
+    const b = g.activation(x, C, mag + 3);
+    const op = g.pick(['Add', 'Subtract', 'Multiply', 'Concatenate'] as const);
+    x = g.layer(op, [a, b], { result: g.resultType(mag + 5).toString() });
+    if (op === 'Concatenate') C *= 2;
+  }
   const pool = g.pick(['max', 'max', 'avg', 'global'] as const);
   if (pool === 'global') {
     x = g.chance(0.5) ? g.layer('GlobalMaxPool', [x], {}) : g.layer('GlobalAveragePool', [x], { result: g.resultType(mag + 3).toString() });

@@ -112,7 +112,8 @@ function probeHarness(layers: readonly LayerCode[]): string {
 async function schedules(model: ReturnType<typeof resolved>): Promise<{ layers: LayerCode[]; files: Map<string, string>; seen: Map<string, { consumed: number; reads: number[] }> }> {
   const { dir, files } = build(model, { samples: 4, io: 'stream' });
   const plan = planProject(model, { version: '0.0.0-test', io: 'stream' });
-  const layers = plan.layers.filter((l) => l.stream);
+  // single-input streaming layers (the probe drives one input stream per layer)
+  const layers = plan.layers.filter((l) => l.stream && l.inputs.length === 1);
   const src = join(dir, 'probe.cpp');
   writeFileSync(src, probeHarness(layers));
   const bin = join(tempDir(), 'probe');

@@ -22,6 +22,11 @@ template <class CONFIG_T, int N> struct per_word : CONFIG_T {
     static const int n_elem = N;
 };
 
+// A row-wise layer's config (softmax over the last axis) applied to one word: a single row.
+template <class CONFIG_T> struct one_row : CONFIG_T {
+    static const int n_rows = 1;
+};
+
 // Reads `positions` words into a flat array (the layer then computes as in io_parallel).
 template <class T, int C, int positions> void read_stream(hls::stream<packet<T, C> > &in, T flat[positions * C]) {
 ReadLoop:
