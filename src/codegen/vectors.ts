@@ -56,6 +56,14 @@ export function randomInputs(model: Model, samples: number, seed: number): Input
 export function npyInputs(model: Model, files: Readonly<Record<string, string>>): InputCodes {
   const codes: Record<string, bigint[]> = {};
   let batch: number | undefined;
+  // Every file given must be used: an unknown name or a second file for the only input is an error, never
+  // a file silently left out.
+  const names = model.inputs.map((i) => i.name);
+  for (const [name, path] of Object.entries(files)) {
+    if (name === '' && names.length !== 1) throw new InvalidArgumentError('--input', path, `<input name>=<file.npy> for each of the model's inputs (${names.join(', ')})`);
+    if (name === '' && names[0]! in files) throw new InvalidArgumentError('--input', path, `one file per model input (input ${names[0]} is also given by name)`);
+    if (name !== '' && !names.includes(name)) throw new InvalidArgumentError('--input', `${name}=${path}`, `a model input name: ${names.join(', ')}`);
+  }
   for (const inp of model.inputs) {
     const path = files[inp.name] ?? (model.inputs.length === 1 ? files[''] : undefined);
     if (!path) throw new InvalidArgumentError('--input', Object.keys(files).join(','), `a .npy file for every model input (missing: ${inp.name}; use --input ${inp.name}=<file.npy>)`);
