@@ -11,7 +11,7 @@ import type { Model } from '../model/format.js';
 import { cppTypeName } from './cppType.js';
 import { goldenFiles, type Manifest } from './golden.js';
 import { pipelineStyle, planProject, render, renderProject, type CodegenOptions, type ProjectPlan } from './project.js';
-import { goldenTensors, inputsFor, type InputSource } from './vectors.js';
+import { checkGoldenSize, DEFAULT_SAMPLES, goldenTensors, inputsFor, type InputSource } from './vectors.js';
 import { writeTreeAtomically } from './writeTree.js';
 
 export interface BuildOptions extends Omit<CodegenOptions, 'modelFile'>, InputSource {
@@ -53,6 +53,7 @@ function commandLine(modelFile: string, o: BuildOptions): string {
 export function generateProject(model: Model, modelFile: string, opts: BuildOptions): { plan: ProjectPlan; files: Map<string, string>; summary: Omit<BuildSummary, 'out'> } {
   const name = basename(modelFile);
   const plan = planProject(model, { ...opts, modelFile: name });
+  if (!opts.npy || !Object.keys(opts.npy).length) checkGoldenSize(plan, opts.samples ?? DEFAULT_SAMPLES, !!opts.trace);
   const inputs = inputsFor(plan.model, opts);
   const tensors = goldenTensors(plan, inputs, !!opts.trace);
   const { files: golden, manifest } = goldenFiles(tensors, {
@@ -146,6 +147,7 @@ export interface GoldenOptions extends InputSource {
 export function writeGolden(modelPath: string, opts: GoldenOptions): { out: string; files: string[]; samples: number; manifest: Manifest; inputSource: string } {
   const model = loadResolved(modelPath);
   const plan = planProject(model, { version: opts.version, ...(opts.top ? { top: opts.top } : {}) });
+  if (!opts.npy || !Object.keys(opts.npy).length) checkGoldenSize(plan, opts.samples ?? DEFAULT_SAMPLES, !!opts.trace);
   const inputs = inputsFor(plan.model, opts);
   const tensors = goldenTensors(plan, inputs, !!opts.trace);
   const { files, manifest } = goldenFiles(tensors, { top: plan.top, samples: inputs.batch, generatorVersion: opts.version, packed: opts.packed ?? true });

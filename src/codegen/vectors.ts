@@ -35,6 +35,34 @@ function checkSamples(n: number): void {
   if (!Number.isSafeInteger(n) || n < 1 || n > 10_000_000) throw new InvalidArgumentError('--samples', n, 'an integer from 1 to 10000000');
 }
 
+/**
+ * Golden vectors are held in memory as BigInt codes and their text before they are written (about 160
+ * bytes per code, measured); far past this many codes a run would exhaust Node's heap and die with a
+ * stack trace instead of an error. 2^23 codes is about 400,000 samples of the jet-tagging MLP.
+ */
+export const MAX_GOLDEN_CODES = 2 ** 23;
+
+/** Codes one sample contributes to the golden vectors: inputs, outputs, and every layer when traced. */
+export function goldenCodesPerSample(plan: ProjectPlan, trace: boolean): number {
+  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+  let n = 0;
+  for (const t of [...plan.inputs, ...plan.outputs]) n += size(t.shape);
+  if (trace) for (const l of plan.layers) n += size(l.output.shape);
+  return n;
+}
+
+/** Refuses a sample count whose golden vectors would not fit in memory, before any is computed. */
+export function checkGoldenSize(plan: ProjectPlan, samples: number, trace: boolean, option = '--samples'): void {
+  const per = goldenCodesPerSample(plan, trace);
+  if (samples * per <= MAX_GOLDEN_CODES) return;
+  throw new InvalidArgumentError(
+    option,
+    samples,
+    `at most ${Math.floor(MAX_GOLDEN_CODES / per)} samples for this model (${per} codes per sample${trace ? ' with --trace' : ''}; ` +
+      `golden vectors are limited to ${MAX_GOLDEN_CODES} codes per run: split the samples over several runs)`,
+  );
+}
+
 /** Codes drawn uniformly over every input type's raw range: sample by sample, input by input. */
 export function randomInputs(model: Model, samples: number, seed: number): InputCodes {
   checkSamples(samples);
@@ -102,6 +130,7 @@ function toBig(codes: BatchCodes): bigint[] {
 
 /** Runs the engine and returns the golden tensors of a planned project. */
 export function goldenTensors(plan: ProjectPlan, inputs: InputCodes, trace: boolean): GoldenTensor[] {
+  checkGoldenSize(plan, inputs.batch, trace, inputs.source.startsWith('real values') ? '--input' : '--samples');
   const run = runModel(plan.model, inputs.codes, inputs.batch, { trace });
   const tensors: GoldenTensor[] = [];
   for (const t of plan.inputs) {

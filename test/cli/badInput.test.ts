@@ -218,6 +218,7 @@ const BAD: Record<string, Record<string, Case>> = {
     '--out is a file': { argv: ['build', MODEL, '--out', 'a-file'], error: /^--out: got "a-file", expected a directory path \(a file of that name exists\)$/ },
     '--out under a file': { argv: ['build', MODEL, '--out', 'a-file/prj'], error: /^--out: got "a-file\/prj", expected a directory path \(.*a-file is a file\)$/ },
     '--input of the wrong shape': { argv: ['build', MODEL, '--out', 'prj', '--input', 'x15.npy'], error: /^--input x15\.npy: got \[4,15\], expected shape \[N, 16\] or \[16\] for input input_1$/, absent: ['prj'] },
+    'more golden samples than fit in memory': { argv: ['build', MODEL, '--out', 'prj', '--samples', '500000'], error: /^--samples: got 500000, expected at most 399457 samples for this model \(21 codes per sample; golden vectors are limited to 8388608 codes per run/, absent: ['prj'] },
     '--input twice for the only input': { argv: ['build', MODEL, '--out', 'prj', '--input', 'x16.npy', 'input_1=x16.npy'], error: /^--input: got "x16\.npy", expected one file per model input \(input input_1 is also given by name\)$/, absent: ['prj'] },
     '--input for an unknown input': { argv: ['build', MODEL, '--out', 'prj', '--input', 'x16.npy', 'foo=x16.npy'], error: /^--input: got "foo=x16\.npy", expected a model input name: input_1$/, absent: ['prj'] },
     'an existing project is left as it was': { argv: ['build', MODEL, '--out', 'prj', '--input', 'xnan.npy'], before: { 'prj/keep.txt': 'an earlier build' }, error: /^xnan\.npy\[3\]: got NaN, expected a finite real value$/ },
