@@ -34,7 +34,7 @@ function portConstant(sf: SourceFile, t: Tensor, role: 'input' | 'output'): stri
   sf.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
-    docs: [`${role} \`${t.id}\`: ${t.size} elements of ${cppTypeName(ty)}, shape [${t.shape.join(', ')}], ${t.size * ty.width}-bit port word.`],
+    docs: [`${role} \`${t.id}\`: ${t.size} elements of ${cppTypeName(ty)}, shape [${t.shape.join(', ')}], ${t.size * ty.width}-bit port word.${perChannelNote(t)}`],
     declarations: [
       {
         name,
@@ -43,6 +43,16 @@ function portConstant(sf: SourceFile, t: Tensor, role: 'input' | 'output'): stri
     ],
   });
   return name;
+}
+
+/**
+ * A per-channel tensor's port carries its container type's codes (docs/codegen.md): decoding them with the
+ * container's step gives every channel's value exactly, so the module only says so.
+ */
+function perChannelNote(t: Tensor): string {
+  if (!t.perChannel) return '';
+  const distinct = [...new Set(t.perChannel.map((x) => cppTypeName(x)))];
+  return ` The model gives per-channel types (${distinct.join(' | ')}); ${cppTypeName(t.type)} holds each of their values exactly.`;
 }
 
 /** Generates host/<top>.ts for a planned project. */

@@ -4,9 +4,10 @@
  * for its kind, so g++ computes what the engine computes; anything a rule cannot emit exactly is refused.
  */
 import { FixedType } from '../emulator/types.js';
-import type { Constant, Layer, LayerKind, LayerOf, TypeSpec } from '../model/format.js';
+import { typeList, type Constant, type Layer, type LayerKind, type LayerOf, type TypeSpec } from '../model/format.js';
 import { axisWindow, type AxisWindow } from '../model/geometry.js';
 import { defaultReciprocal } from '../model/tables.js';
+import { containerType, toContainerCode, typeGroups } from './container.js';
 import { cppTypeName } from './cppType.js';
 import { UnsupportedModelError } from './errors.js';
 import { checkReuseFactor, type Strategy } from './reuse.js';
@@ -66,12 +67,9 @@ function constantOf(c: Constant, layer: string, field: string): PlainConstant {
   const types = c.types;
   const first = types[0]!;
   if (types.every((t) => t.equals(first))) return { type: first, codes: c.codes, shape: c.shape };
-  const signed = types.some((t) => t.signed);
-  const F = Math.max(...types.map((t) => t.fracBits));
-  const I = Math.max(...types.map((t) => t.intBits + (signed && !t.signed ? 1 : 0)));
-  const container = new FixedType(I + F, I, signed);
+  const container = containerType(types);
   const C = types.length;
-  const codes = c.codes.map((code, i) => code << BigInt(F - types[i % C]!.fracBits));
+  const codes = c.codes.map((code, i) => toContainerCode(code, types[i % C]!, container));
   return { type: container, codes, shape: c.shape, perChannel: types };
 }
 
@@ -82,6 +80,38 @@ function checkContainer(layer: string, k: PlainConstant, field: string, converts
       `${field} has per-channel types and ${into} is ${converts}: AP_WRAP_SM with N = 0 depends on the source type's width, so codegen v1 needs one ${field} type here`,
     );
   }
+}
+
+/**
+ * A conversion of a value read from a per-channel tensor's container: exact except through AP_WRAP_SM
+ * with N = 0 (its result reads a bit of the source type's width, which the container changes).
+ */
+function checkInputContainer(layer: string, x: Tensor, converts: FixedType, into: string): void {
+  if (x.perChannel && converts.overflow === 'AP_WRAP_SM' && converts.satBits === 0) {
+    throw new UnsupportedModelError(
+      layer,
+      `input ${x.name} has per-channel types and ${into} is ${converts}: AP_WRAP_SM with N = 0 depends on the source type's width, so codegen v1 needs one type for ${x.name} here`,
+    );
+  }
+}
+
+/** Layers that read a per-channel tensor (held in its container type) and compute what the engine does from its exact values. */
+const READS_PER_CHANNEL: ReadonlySet<LayerKind> = new Set<LayerKind>(['Dense', 'Conv1D', 'Conv2D', 'BatchNorm', 'ReLU', 'LeakyReLU', 'Quant']);
+
+/** Refuses a layer reading a per-channel tensor unless codegen computes it exactly from the container. */
+export function checkPerChannelInputs(layer: Layer, inputs: readonly Tensor[]): void {
+  const x = inputs.find((t) => t.perChannel);
+  if (!x) return;
+  if (!READS_PER_CHANNEL.has(layer.kind)) {
+    throw new UnsupportedModelError(
+      layer.name,
+      `input ${x.name} has per-channel types; codegen v1 reads per-channel tensors only in ${[...READS_PER_CHANNEL].join(', ')} (freeze ${x.name} with one result type)`,
+    );
+  }
+  // A MAC layer converts the input's products into its accumulators (macTypes checks those); its result
+  // conversion reads its own accumulator. The element-wise layers convert from the input into their result.
+  if (layer.kind === 'Dense' || layer.kind === 'Conv1D' || layer.kind === 'Conv2D') return;
+  if (layer.result) for (const t of typeList(layer.result)) checkInputContainer(layer.name, x, t, 'the result');
 }
 
 function constantComment(layer: Layer, key: string, k: PlainConstant): string {
@@ -118,8 +148,9 @@ function ceilLog2(n: number): number {
   return c;
 }
 
-function resultTensor(ctx: RuleContext, type: FixedType): Tensor {
-  return tensor(`${ctx.id}_out`, ctx.id, ctx.layer.name, `${ctx.id}_result_t`, type, ctx.layer.shape);
+function resultTensor(ctx: RuleContext, type: FixedType, perChannel?: readonly FixedType[]): Tensor {
+  const t = tensor(`${ctx.id}_out`, ctx.id, ctx.layer.name, `${ctx.id}_result_t`, type, ctx.layer.shape);
+  return perChannel ? { ...t, perChannel } : t;
 }
 
 function resultTypedef(ctx: RuleContext, type: FixedType, fallback?: string): Typedef {
@@ -131,16 +162,37 @@ export function inputParams(inputs: readonly Tensor[]): string[] {
   return inputs.length === 1 ? ['in'] : inputs.map((_, k) => `in${k}`);
 }
 
+/** Per output channel of a MAC layer: the index of its (accumulator, result) type pair among the distinct pairs. */
+interface ChannelTypes {
+  readonly accums: readonly FixedType[];
+  readonly results: readonly FixedType[];
+  readonly of: readonly number[];
+}
+
 function macTypes(ctx: RuleContext, l: LayerOf<'Dense' | 'Conv1D' | 'Conv2D'>, nOut: number) {
   const name = l.name;
   const weights = constantOf(l.weights, name, 'weights');
   const bias: PlainConstant = l.bias
     ? constantOf(l.bias, name, 'bias')
     : { type: new FixedType(1, 1, false), codes: new Array<bigint>(nOut).fill(0n), shape: [nOut] };
-  const accum = required(singleType(l.accum, name, 'accum'), name, 'accum');
-  const result = required(singleType(l.result, name, 'result'), name, 'result');
-  checkContainer(name, weights, 'weights', accum, 'the accumulator');
-  checkContainer(name, bias, 'bias', accum, 'the accumulator');
+  if (!l.accum) required(undefined, name, 'accum');
+  if (!l.result) required(undefined, name, 'result');
+  const accumList = typeList(l.accum!);
+  const resultList = typeList(l.result!);
+  const accumAt = (j: number) => accumList[accumList.length === 1 ? 0 : j]!;
+  const resultAt = (j: number) => resultList[resultList.length === 1 ? 0 : j]!;
+  const pairs = Array.from({ length: nOut }, (_, j) => [accumAt(j), resultAt(j)] as const);
+  const { groups, of } = typeGroups(pairs, (a, b) => a[0].equals(b[0]) && a[1].equals(b[1]));
+  const channelTypes: ChannelTypes | undefined =
+    groups.length > 1 ? { accums: groups.map((g) => g[0]), results: groups.map((g) => g[1]), of } : undefined;
+  const accum = channelTypes ? containerType(channelTypes.accums) : groups[0]![0];
+  const result = channelTypes ? containerType(channelTypes.results) : groups[0]![1];
+  const input = ctx.inputs[0]!;
+  for (const a of channelTypes ? channelTypes.accums : [accum]) {
+    checkContainer(name, weights, 'weights', a, 'the accumulator');
+    checkContainer(name, bias, 'bias', a, 'the accumulator');
+    checkInputContainer(name, input, a, 'the accumulator');
+  }
   const typedefs: Typedef[] = [
     { name: `${ctx.id}_weight_t`, type: weights.type, comment: constantComment(l, 'weights', weights) },
     {
@@ -148,23 +200,79 @@ function macTypes(ctx: RuleContext, l: LayerOf<'Dense' | 'Conv1D' | 'Conv2D'>, n
       type: bias.type,
       comment: l.bias ? constantComment(l, 'bias', bias) : 'no bias in the model: zero codes (accum_t(0) = 0 in every mode)',
     },
-    { name: `${ctx.id}_accum_t`, type: accum, comment: provenance(l, 'accum', declared(l, 'accum')) },
-    resultTypedef(ctx, result),
   ];
+  if (channelTypes) {
+    channelTypes.accums.forEach((a, k) => typedefs.push({ name: `${ctx.id}_accum_c${k}_t`, type: a, comment: `accumulator of channel group ${k} (${channelsOf(of, k)})` }));
+    channelTypes.results.forEach((r, k) => typedefs.push({ name: `${ctx.id}_result_c${k}_t`, type: r, comment: `result of channel group ${k} (${channelsOf(of, k)})` }));
+    typedefs.push(
+      { name: `${ctx.id}_accum_t`, type: accum, comment: `container holding every channel group's accumulator exactly (per-channel accum: ${provenance(l, 'accum', declared(l, 'accum'))})` },
+      { name: `${ctx.id}_result_t`, type: result, comment: `container holding every channel group's result exactly (per-channel result: ${provenance(l, 'result', declared(l, 'result'))})` },
+    );
+  } else {
+    typedefs.push({ name: `${ctx.id}_accum_t`, type: accum, comment: provenance(l, 'accum', declared(l, 'accum')) }, resultTypedef(ctx, result));
+  }
   const arrays: CodeArray[] = [
     { name: `${ctx.id}_weights`, width: weights.type.width, codes: weights.codes, comment: `${l.name} weights ${JSON.stringify(weights.shape)}, ${cppTypeName(weights.type)}` },
     { name: `${ctx.id}_biases`, width: bias.type.width, codes: bias.codes, comment: `${l.name} biases [${nOut}], ${cppTypeName(bias.type)}` },
   ];
-  return { weights, bias, accum, result, typedefs, arrays };
+  // the output is a per-channel tensor only when its channels' result types differ (per-channel accumulators
+  // with one result type give an ordinary tensor of that type)
+  const perChannelResult = resultList.some((r) => !r.equals(resultList[0]!)) ? resultList : undefined;
+  return { weights, bias, accum, result, perChannelResult, channelTypes, typedefs, arrays };
 }
 
-function macConfig(ctx: RuleContext, nIn: number, nOut: number, weightWidth: number, biasWidth: number, accum: FixedType, resource: boolean): string[] {
+/** The channels of group k, for a typedef comment: "channels 0, 2, 5" (at most 8 listed). */
+function channelsOf(of: readonly number[], k: number): string {
+  const js = of.flatMap((g, j) => (g === k ? [j] : []));
+  const shown = js.slice(0, 8).join(', ');
+  return `channel${js.length > 1 ? 's' : ''} ${shown}${js.length > 8 ? `, ... (${js.length} in all)` : ''}`;
+}
+
+/**
+ * The config's `channels` struct (see mac.h): channel j converts the bias, each product and each partial
+ * sum into its own accumulator type A_k and the final sum into its own result type R_k, exactly as the
+ * model's rule does; accum_t and res_T only store those values, which they hold exactly (container.ts).
+ */
+function channelsStruct(id: string, nOut: number, ct: ChannelTypes | undefined): string[] {
+  if (!ct) return ['typedef hlsq::same_types<accum_t> channels;'];
+  const n = ct.accums.length;
+  const cases = (body: (k: number) => string) =>
+    ct.accums.map((_, k) => `            ${k === n - 1 ? 'default' : `case ${k}`}: ${body(k)}`);
+  const A = (k: number) => `${id}_accum_c${k}_t`;
+  return [
+    '// per-channel types: channel j computes in its own group\'s types (the _cK_t typedefs)',
+    'struct channels {',
+    '    static int group(int j) {',
+    `        static const int of[${nOut}] = {${ct.of.join(', ')}};`,
+    '        return of[j];',
+    '    }',
+    '    template <class B> static accum_t start(int j, const B &b) {',
+    '        switch (group(j)) {',
+    ...cases((k) => `return accum_t(${A(k)}(b));`),
+    '        }',
+    '    }',
+    '    template <class P> static accum_t add(int j, const accum_t &acc, const P &p) {',
+    '        switch (group(j)) {',
+    ...cases((k) => `return accum_t(${A(k)}(${A(k)}(acc) + ${A(k)}(p)));`),
+    '        }',
+    '    }',
+    '    template <class R> static R result(int j, const accum_t &acc) {',
+    '        switch (group(j)) {',
+    ...cases((k) => `return R(${id}_result_c${k}_t(${A(k)}(acc)));`),
+    '        }',
+    '    }',
+    '};',
+  ];
+}
+
+function macConfig(ctx: RuleContext, nIn: number, nOut: number, weightWidth: number, biasWidth: number, accums: readonly FixedType[], resource: boolean, ct?: ChannelTypes): string[] {
   const rf = ctx.options.reuseFactor;
   checkReuseFactor(ctx.layer.name, nIn, nOut, rf, resource ? 'resource' : 'latency');
-  if (resource && (accum.overflow !== 'AP_WRAP' || accum.satBits !== 0)) {
+  const notWrap = accums.find((a) => a.overflow !== 'AP_WRAP' || a.satBits !== 0);
+  if (resource && notWrap) {
     throw new UnsupportedModelError(
       ctx.layer.name,
-      `the resource strategy reorders the accumulation, which is exact only with an AP_WRAP (N = 0) accumulator; accum is ${accum}`,
+      `the resource strategy reorders the accumulation, which is exact only with an AP_WRAP (N = 0) accumulator; accum is ${notWrap}`,
     );
   }
   const total = nIn * nOut;
@@ -178,6 +286,7 @@ function macConfig(ctx: RuleContext, nIn: number, nOut: number, weightWidth: num
     `typedef ${ctx.id}_accum_t accum_t;`,
     ...codeTypeLines('weight', weightWidth),
     ...codeTypeLines('bias', biasWidth),
+    ...channelsStruct(ctx.id, nOut, ct),
   ];
 }
 
@@ -216,7 +325,7 @@ const dense: Rule = (ctx) => {
   const t = macTypes(ctx, l, nOut);
   const positions = x.size / nIn;
   const resource = ctx.options.strategy === 'resource';
-  const config = [`static const int n_in = ${nIn};`, `static const int n_out = ${nOut};`, ...macConfig(ctx, nIn, nOut, t.weights.type.width, t.bias.type.width, t.accum, resource)];
+  const config = [`static const int n_in = ${nIn};`, `static const int n_out = ${nOut};`, ...macConfig(ctx, nIn, nOut, t.weights.type.width, t.bias.type.width, t.channelTypes?.accums ?? [t.accum], resource, t.channelTypes)];
   const call = `hlsq::dense<${ctx.id}_config>`;
   const body =
     positions === 1
@@ -232,7 +341,7 @@ const dense: Rule = (ctx) => {
     layer: l,
     id: ctx.id,
     inputs: ctx.inputs,
-    output: resultTensor(ctx, t.result),
+    output: resultTensor(ctx, t.result, t.perChannelResult),
     typedefs: t.typedefs,
     arrays: t.arrays,
     libraries: ['dense.h'],
@@ -289,13 +398,13 @@ const conv: Rule = (ctx) => {
         `static const int out_width = ${cols.out};`,
       ];
   const nIn = kernel[0]! * kernel[1]! * nChan;
-  config.push(...macConfig(ctx, nIn, nFilt, t.weights.type.width, t.bias.type.width, t.accum, false));
+  config.push(...macConfig(ctx, nIn, nFilt, t.weights.type.width, t.bias.type.width, t.channelTypes?.accums ?? [t.accum], false, t.channelTypes));
   const positions = rows.out * cols.out;
   return {
     layer: l,
     id: ctx.id,
     inputs: ctx.inputs,
-    output: resultTensor(ctx, t.result),
+    output: resultTensor(ctx, t.result, t.perChannelResult),
     typedefs: t.typedefs,
     arrays: t.arrays,
     libraries: ['conv.h'],

@@ -12,7 +12,7 @@ import type { Model } from '../model/format.js';
 import { cppCodeLiteral, cppTypeName } from './cppType.js';
 import { UnsupportedModelError } from './errors.js';
 import { PACKAGE_ROOT } from './csim.js';
-import { inputParams, RULES } from './layers.js';
+import { checkPerChannelInputs, inputParams, RULES } from './layers.js';
 import { NameTable, sanitize } from './names.js';
 import type { Strategy } from './reuse.js';
 import type { CodeArray, LayerCode, Tensor, Typedef } from './types.js';
@@ -87,6 +87,7 @@ export function planProject(model: Model, opts: CodegenOptions): ProjectPlan {
     });
     const rule = RULES[layer.kind];
     if (!rule) throw new UnsupportedModelError(layer.name, `layer kind ${layer.kind} has no code generator`);
+    checkPerChannelInputs(layer, ins);
     const code = rule({ layer, id, inputs: ins, options: { strategy, reuseFactor } });
     tensors.set(layer.name, code.output);
     layers.push(code);
@@ -137,7 +138,7 @@ function guard(path: string): string {
 
 /** What the accumulators guarantee, said only when it holds for every one of them. */
 function accumNote(plan: ProjectPlan): string[] {
-  const accums = plan.layers.flatMap((l) => l.typedefs.filter((t) => t.name === `${l.id}_accum_t`));
+  const accums = plan.layers.flatMap((l) => l.typedefs.filter((t) => t.name === `${l.id}_accum_t` || t.name.startsWith(`${l.id}_accum_c`)));
   if (!accums.length) return [];
   const wrap = accums.every((t) => t.type.kind === 'fixed' && t.type.overflow === 'AP_WRAP' && t.type.satBits === 0);
   if (!wrap) {

@@ -18,6 +18,11 @@ export interface Tensor {
   readonly type: FixedType;
   readonly shape: readonly number[];
   readonly size: number;
+  /**
+   * The model's per-channel types (last axis; element e has type perChannel[e % length]) when `type` is
+   * the container holding all of them exactly (container.ts); golden codes are the container's codes.
+   */
+  readonly perChannel?: readonly FixedType[];
 }
 
 export interface Typedef {

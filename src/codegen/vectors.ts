@@ -10,6 +10,8 @@ import { runModel, type BatchCodes } from '../model/infer.js';
 import { npyToFloat64, readNpy } from '../model/npy.js';
 import type { GoldenTensor } from './golden.js';
 import type { ProjectPlan } from './project.js';
+import { toContainerCode } from './container.js';
+import type { Tensor } from './types.js';
 import { goldenName } from './project.js';
 import { randomCode, SplitMix64 } from './random.js';
 
@@ -128,6 +130,18 @@ function toBig(codes: BatchCodes): bigint[] {
   return codes;
 }
 
+/**
+ * A per-channel tensor's engine codes (element e in its channel type) as its container's codes: the same
+ * values, so the container's code is the channel code shifted to the container's finer step.
+ */
+function containerCodes(t: Tensor, codes: bigint[]): bigint[] {
+  const types = t.perChannel;
+  if (!types) return codes;
+  const L = types.length;
+  const per = t.size;
+  return codes.map((c, i) => toContainerCode(c, types[(i % per) % L]!, t.type));
+}
+
 /** Runs the engine and returns the golden tensors of a planned project. */
 export function goldenTensors(plan: ProjectPlan, inputs: InputCodes, trace: boolean): GoldenTensor[] {
   checkGoldenSize(plan, inputs.batch, trace, inputs.source.startsWith('real values') ? '--input' : '--samples');
@@ -137,11 +151,11 @@ export function goldenTensors(plan: ProjectPlan, inputs: InputCodes, trace: bool
     tensors.push({ name: goldenName(t), role: 'input', port: t.id, shape: t.shape, type: t.type, codes: inputs.codes[t.name]! });
   }
   for (const t of plan.outputs) {
-    tensors.push({ name: goldenName(t), role: 'output', port: t.id, layer: t.key, shape: t.shape, type: t.type, codes: toBig(run.outputs.get(t.name)!) });
+    tensors.push({ name: goldenName(t), role: 'output', port: t.id, layer: t.key, shape: t.shape, type: t.type, codes: containerCodes(t, toBig(run.outputs.get(t.name)!)) });
   }
   if (trace) {
     for (const l of plan.layers) {
-      tensors.push({ name: l.output.key, role: 'trace', layer: l.id, shape: l.output.shape, type: l.output.type, codes: toBig(run.trace!.get(l.layer.name)!) });
+      tensors.push({ name: l.output.key, role: 'trace', layer: l.id, shape: l.output.shape, type: l.output.type, codes: containerCodes(l.output, toBig(run.trace!.get(l.layer.name)!)) });
     }
   }
   return tensors;

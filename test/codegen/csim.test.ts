@@ -15,7 +15,7 @@ import { hostModuleSource } from '../../src/codegen/host.js';
 import { planProject } from '../../src/codegen/project.js';
 import { writeVerilogTestbench } from '../../src/codegen/verilog.js';
 import { runModel } from '../../src/model/infer.js';
-import { randomModel } from './randomModel.js';
+import { perChannelModel, randomModel } from './randomModel.js';
 import { build, cleanup, csimOrExplain, resolved, tempDir } from './support.js';
 
 afterAll(cleanup);
@@ -67,6 +67,36 @@ describe('random models', () => {
     );
     expect(runs).toBe(RUNS);
   }, RUNS * COMPILE_TIMEOUT);
+});
+
+describe('per-channel accumulator and result types', () => {
+  test(`${RUNS} random models x ${CHAINS} chains with per-channel accum/result (narrow, every mode): zero differing codes, every layer traced`, async () => {
+    let runs = 0;
+    let grouped = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
+        runs++;
+        const m = resolved(perChannelModel(seed, CHAINS));
+        const { dir, files } = build(m, { samples: 200, seed, trace: true });
+        // the generator must really produce per-channel layers (a `channels` struct with channel groups)
+        grouped += [...files.values()].filter((f) => f.includes('struct channels {')).length;
+        const r = await csimOrExplain(dir, ['-Werror']);
+        expect(r.run.result!.mismatches).toBe(0);
+        expect(r.compile.warnings.trim()).toBe('');
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
+    expect(runs).toBe(RUNS);
+    expect(grouped).toBeGreaterThan(RUNS);
+  }, RUNS * COMPILE_TIMEOUT);
+
+  test('io_stream: the same per-channel layers as stream kernels equal the emulator', async () => {
+    const seed = 3;
+    const m = resolved(perChannelModel(seed, CHAINS));
+    const { dir } = build(m, { samples: 100, seed, io: 'stream', trace: true });
+    const r = await csimOrExplain(dir, ['-Werror']);
+    expect(r.run.result!.mismatches).toBe(0);
+  }, COMPILE_TIMEOUT);
 });
 
 describe('io_stream', () => {

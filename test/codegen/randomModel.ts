@@ -360,3 +360,92 @@ export function windowModel(seed: number, chains: number): Json {
   for (let k = 0; k < chains; k++) addWindowChain(g, g.chance(0.6) ? 2 : 1);
   return g.model(`window_${seed}`);
 }
+
+// ---- per-channel accumulator and result types -------------------------------------------------------
+
+/** Per-channel types for C channels: a few distinct types (so channel groups repeat), sometimes all equal. */
+function perChannelTypes(g: ModelGen, C: number, make: () => FixedType): string[] | string {
+  if (C < 2 || g.chance(0.15)) return make().toString();
+  const pool = Array.from({ length: g.int(1, 3) }, make);
+  return Array.from({ length: C }, () => g.pick(pool).toString());
+}
+
+/** A narrow accumulator with any modes (it overflows or rounds on purpose); never AP_WRAP_SM N = 0 when `noWrapSm`. */
+function accumType(g: ModelGen, mag: number, noWrapSm: boolean): FixedType {
+  for (;;) {
+    const t = g.typeWith(g.int(4, 30), g.int(Math.max(mag - 2, 0), mag + 4), g.chance(0.85));
+    if (!(noWrapSm && t.overflow === 'AP_WRAP_SM' && t.satBits === 0)) return t;
+  }
+}
+
+/** Per-channel accum (declared, or left to precision inference) and result fields of a MAC layer. */
+function macChannelFields(g: ModelGen, C: number, mag: number, perChannelInput: boolean): Json {
+  const fields: Json = { result: perChannelTypes(g, C, () => g.resultType(mag)) };
+  if (g.chance(0.7)) fields.accum = perChannelTypes(g, C, () => accumType(g, mag, perChannelInput));
+  return fields;
+}
+
+/**
+ * A chain whose MAC layers have per-channel accumulator and result types (different modes and widths,
+ * narrow ones that wrap or saturate on purpose): a Dense, Conv1D or Conv2D, then an element-wise layer or
+ * nothing, then a Dense reading the per-channel tensor; every tensor after the first MAC is per channel.
+ */
+export function addPerChannelChain(g: ModelGen): void {
+  const inType = g.type({ minW: 2, maxW: 12, modes: true, intRange: [-1, 5] });
+  const mag = inType.intBits;
+  const kind = g.pick(['dense', 'conv1d', 'conv2d'] as const);
+  let x: string;
+  let C: number;
+  if (kind === 'dense') {
+    const n = g.int(1, 8);
+    C = g.int(2, 8);
+    x = g.input([n], inType);
+    x = g.layer('Dense', [x], {
+      weights: g.constant([n, C], g.type({ minW: 2, maxW: 8, signed: true, intRange: [-1, 3] })),
+      ...(g.chance(0.8) ? { bias: g.constant([C], g.type({ minW: 2, maxW: 10, intRange: [-1, 4] })) } : {}),
+      ...macChannelFields(g, C, mag + 3, false),
+    });
+  } else {
+    const two = kind === 'conv2d';
+    const H = two ? g.int(2, 4) : 1;
+    const W = g.int(2, 6);
+    const Cin = g.int(1, 2);
+    C = g.int(2, 4);
+    x = g.input(two ? [H, W, Cin] : [W, Cin], inType);
+    const kh = two ? g.int(1, H) : 1;
+    const kw = g.int(1, Math.min(3, W));
+    const padding = g.pick(['valid', 'same']);
+    x = g.layer(two ? 'Conv2D' : 'Conv1D', [x], {
+      weights: g.constant(two ? [kh, kw, Cin, C] : [kw, Cin, C], g.type({ minW: 2, maxW: 6, signed: true, intRange: [-1, 2] })),
+      ...(g.chance(0.7) ? { bias: g.constant([C], g.type({ minW: 2, maxW: 8, intRange: [0, 3] })) } : {}),
+      ...(two ? { strides: [1, g.int(1, 2)] } : { stride: g.int(1, 2) }),
+      padding,
+      ...macChannelFields(g, C, mag + 3, false),
+    });
+  }
+  // an element-wise layer reading the per-channel tensor (its conversions are value-only: no AP_WRAP_SM N = 0)
+  const ew = g.pick(['none', 'ReLU', 'Quant', 'BatchNorm', 'LeakyReLU'] as const);
+  const r = () => g.resultTypeNoWrapSm(mag + 3).toString();
+  if (ew === 'ReLU' || ew === 'Quant') x = g.layer(ew, [x], { result: r() });
+  else if (ew === 'BatchNorm') {
+    x = g.layer('BatchNorm', [x], {
+      result: r(),
+      scale: g.constant([C], g.type({ minW: 2, maxW: 10, intRange: [-1, 3] })),
+      shift: g.constant([C], g.type({ minW: 2, maxW: 10, intRange: [-1, 4] })),
+    });
+  } else if (ew === 'LeakyReLU') x = g.layer('LeakyReLU', [x], { result: r(), alpha: g.constant([], g.type({ minW: 2, maxW: 8, intRange: [-1, 1] }), 0) });
+  const o = g.int(2, 5);
+  const readsPerChannel = ew === 'none';
+  x = g.layer('Dense', [x], {
+    weights: g.constant([C, o], g.type({ minW: 2, maxW: 8, signed: true, intRange: [-1, 3] })),
+    ...(g.chance(0.8) ? { bias: g.constant([o], g.type({ minW: 2, maxW: 10, intRange: [-1, 4] })) } : {}),
+    ...macChannelFields(g, o, mag + 5, readsPerChannel),
+  });
+  g.output(x);
+}
+
+export function perChannelModel(seed: number, chains: number): Json {
+  const g = new ModelGen(seed);
+  for (let k = 0; k < chains; k++) addPerChannelChain(g);
+  return g.model(`perchannel_${seed}`);
+}

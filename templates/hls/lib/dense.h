@@ -60,7 +60,7 @@ ReuseLoop:
             const int k = ir + CONFIG_T::reuse_factor * im;
             const int i = k / CONFIG_T::n_out;
             const int j = k % CONFIG_T::n_out;
-            multiply_accumulate<CONFIG_T>(acc[j], in[i], weights[k]);
+            multiply_accumulate<CONFIG_T>(acc[j], j, in[i], weights[k]);
         }
     }
     store_results<CONFIG_T, CONFIG_T::n_out>(acc, out);
