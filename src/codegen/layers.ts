@@ -446,17 +446,71 @@ function perWordKernel(ctx: RuleContext, fn: string, library: string, args: read
   };
 }
 
-function elementwise(ctx: RuleContext, fn: string, result: FixedType, extra: { typedefs?: Typedef[]; arrays?: CodeArray[]; config?: string[]; args?: string[] }, summary: string): LayerCode {
+/** An element-wise layer's per-channel result types: the container holding them all, and the list (one per channel). */
+interface ChannelResult {
+  readonly container: FixedType;
+  readonly types: readonly FixedType[];
+}
+
+/** The result of an element-wise layer whose kernel converts through CONFIG_T::results (activation.h). */
+function elementResult(ctx: RuleContext): FixedType | ChannelResult {
+  const l = ctx.layer;
+  if (!l.result) required(undefined, l.name, 'result');
+  const list = typeList(l.result!);
+  if (list.every((t) => t.equals(list[0]!))) return list[0]!;
   const x = ctx.inputs[0]!;
+  const channels = lastAxis(x);
+  if (list.length !== channels) {
+    throw new UnsupportedModelError(l.name, `result has ${list.length} per-channel types; expected one per channel of the last axis (${channels})`);
+  }
+  return { container: containerType(list), types: list };
+}
+
+/**
+ * The config's `results` struct for per-channel result types: element i converts into its channel group's
+ * type (with that type's Q/O modes), then into res_t, the container, which holds it exactly (container.ts).
+ */
+function resultsStruct(id: string, r: ChannelResult): { typedefs: Typedef[]; config: string[] } {
+  const { groups, of } = typeGroups(r.types, (a, b) => a.equals(b));
+  const typedefs = groups.map((t, k) => ({ name: `${id}_result_c${k}_t`, type: t, comment: `result of channel group ${k} (${channelsOf(of, k)})` }));
+  const n = groups.length;
+  const config = [
+    '// per-channel result types: element i converts into its channel group\'s type (the _cK_t typedefs)',
+    'struct results {',
+    '    static int group(int i) {',
+    `        static const int of[${of.length}] = {${of.join(', ')}};`,
+    `        return of[i % ${of.length}];`,
+    '    }',
+    '    template <class R, class V> static R convert(int i, const V &v) {',
+    '        switch (group(i)) {',
+    ...groups.map((_, k) => `            ${k === n - 1 ? 'default' : `case ${k}`}: return R(${id}_result_c${k}_t(v));`),
+    '        }',
+    '    }',
+    '};',
+  ];
+  return { typedefs, config };
+}
+
+function elementwise(ctx: RuleContext, fn: string, r: FixedType | ChannelResult, extra: { typedefs?: Typedef[]; arrays?: CodeArray[]; config?: string[]; args?: string[] }, summary: string): LayerCode {
+  const x = ctx.inputs[0]!;
+  const perChannel = r instanceof FixedType ? undefined : r;
+  const result = perChannel ? perChannel.container : (r as FixedType);
+  const channels = perChannel ? resultsStruct(ctx.id, perChannel) : undefined;
+  const typedefs = channels
+    ? [
+        ...channels.typedefs,
+        { name: `${ctx.id}_result_t`, type: result, comment: `container holding every channel group's result exactly (per-channel result: ${provenance(ctx.layer, 'result', declared(ctx.layer, 'result'))})` },
+      ]
+    : [resultTypedef(ctx, result)];
   return {
     layer: ctx.layer,
     id: ctx.id,
     inputs: ctx.inputs,
-    output: resultTensor(ctx, result),
-    typedefs: [...(extra.typedefs ?? []), resultTypedef(ctx, result)],
+    output: resultTensor(ctx, result, perChannel?.types),
+    typedefs: [...(extra.typedefs ?? []), ...typedefs],
     arrays: extra.arrays ?? [],
     libraries: ['activation.h'],
-    config: [`static const int n_elem = ${x.size};`, ...(extra.config ?? [])],
+    config: [`static const int n_elem = ${x.size};`, ...(extra.config ?? []), ...(channels ? channels.config : ['typedef hlsq::same_result results;'])],
     body: [`hlsq::${fn}<${ctx.id}_config>(${['in', 'out', ...(extra.args ?? [])].join(', ')});`],
     summary,
     multiplications: 0,
@@ -473,8 +527,7 @@ function channelConstant(ctx: RuleContext, c: Constant, field: string, role: str
   if (n !== 1 && n !== channels) {
     throw new UnsupportedModelError(ctx.layer.name, `${field} has ${n} codes; expected 1 or one per channel (${channels})`);
   }
-  const result = singleType(ctx.layer.result, ctx.layer.name, 'result');
-  if (result) checkContainer(ctx.layer.name, k, field, result, 'the result');
+  if (ctx.layer.result) for (const r of typeList(ctx.layer.result)) checkContainer(ctx.layer.name, k, field, r, 'the result');
   const typedef: Typedef = { name: `${ctx.id}_${role}_t`, type: k.type, comment: constantComment(ctx.layer, field, k) };
   const array: CodeArray = { name: `${ctx.id}_${role}`, width: k.type.width, codes: k.codes, comment: `${ctx.layer.name} ${field}, ${cppTypeName(k.type)}` };
   const config = [`static const int n_${role} = ${n};`, `typedef ${ctx.id}_${role}_t ${role}_t;`, ...codeTypeLines(role, k.type.width)];
@@ -483,8 +536,8 @@ function channelConstant(ctx: RuleContext, c: Constant, field: string, role: str
 
 const relu: Rule = (ctx) => {
   const l = ctx.layer as LayerOf<'ReLU'>;
+  if (!l.max) return elementwise(ctx, 'relu', elementResult(ctx), {}, 'ReLU');
   const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
-  if (!l.max) return elementwise(ctx, 'relu', result, {}, 'ReLU');
   const m = constantOf(l.max, l.name, 'max');
   if (m.codes.length !== 1) throw new UnsupportedModelError(l.name, `max must be a scalar constant (got ${m.codes.length} codes)`);
   return elementwise(
@@ -503,20 +556,18 @@ const relu: Rule = (ctx) => {
 
 const leakyRelu: Rule = (ctx) => {
   const l = ctx.layer as LayerOf<'LeakyReLU'>;
-  const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
   const a = channelConstant(ctx, l.alpha, 'alpha', 'alpha');
-  return elementwise(ctx, 'leaky_relu', result, { typedefs: [a.typedef], arrays: [a.array], config: a.config, args: [`${ctx.id}_alpha`] }, a.k.codes.length === 1 ? 'LeakyReLU' : 'PReLU');
+  return elementwise(ctx, 'leaky_relu', elementResult(ctx), { typedefs: [a.typedef], arrays: [a.array], config: a.config, args: [`${ctx.id}_alpha`] }, a.k.codes.length === 1 ? 'LeakyReLU' : 'PReLU');
 };
 
 const batchNorm: Rule = (ctx) => {
   const l = ctx.layer as LayerOf<'BatchNorm'>;
-  const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
   const s = channelConstant(ctx, l.scale, 'scale', 'scale');
   const t = channelConstant(ctx, l.shift, 'shift', 'shift');
   return elementwise(
     ctx,
     'batchnorm',
-    result,
+    elementResult(ctx),
     { typedefs: [s.typedef, t.typedef], arrays: [s.array, t.array], config: [...s.config, ...t.config], args: [`${ctx.id}_scale`, `${ctx.id}_shift`] },
     'BatchNorm x * scale + shift',
   );
@@ -524,8 +575,8 @@ const batchNorm: Rule = (ctx) => {
 
 const quant: Rule = (ctx) => {
   const l = ctx.layer as LayerOf<'Quant'>;
-  const result = required(singleType(l.result, l.name, 'result'), l.name, 'result');
-  return elementwise(ctx, 'quant', result, {}, `re-quantization to ${result}`);
+  const r = elementResult(ctx);
+  return elementwise(ctx, 'quant', r, {}, `re-quantization to ${r instanceof FixedType ? r : `per-channel types ${[...new Set(r.types.map(String))].join(' | ')}`}`);
 };
 
 const rescale: Rule = (ctx) => {

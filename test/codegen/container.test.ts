@@ -139,4 +139,11 @@ describe('what stays refused, with the reason', () => {
     // container of ap_fixed<8,3> and ap_ufixed<5,2>: 3 integer bits (signed), 5 fraction bits
     expect(plan.layers[0]!.output.type.toString()).toBe(new FixedType(8, 3, true).toString());
   });
+  test('an element-wise layer with per-channel result types gets a results struct; clipped ReLU and Rescale still refuse them', () => {
+    const q = planProject(resolved(model({ kind: 'Quant', result: ['ap_fixed<4,2,AP_RND,AP_SAT>', 'ap_ufixed<3,1>'] })), { version: '0' });
+    expect(q.layers[1]!.config.join('\n')).toContain('struct results {');
+    expect(q.layers[1]!.output.perChannel?.map(String)).toEqual(['ap_fixed<4,2,AP_RND,AP_SAT>', 'ap_ufixed<3,1>']);
+    const clip = { kind: 'ReLU', result: ['ap_ufixed<4,2>', 'ap_ufixed<3,1>'], max: { shape: [], type: 'ap_ufixed<4,2>', codes: [9] } };
+    expect(() => planProject(resolved(model(clip)), { version: '0' })).toThrow(/result has per-channel types; codegen v1 emits one type per tensor/);
+  });
 });

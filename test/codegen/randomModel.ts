@@ -387,8 +387,9 @@ function macChannelFields(g: ModelGen, C: number, mag: number, perChannelInput: 
 
 /**
  * A chain whose MAC layers have per-channel accumulator and result types (different modes and widths,
- * narrow ones that wrap or saturate on purpose): a Dense, Conv1D or Conv2D, then an element-wise layer or
- * nothing, then a Dense reading the per-channel tensor; every tensor after the first MAC is per channel.
+ * narrow ones that wrap or saturate on purpose): a Dense, Conv1D or Conv2D, then an element-wise layer
+ * (ReLU, Quant, BatchNorm, LeakyReLU, often with per-channel result types too) or nothing, then a Dense
+ * reading the per-channel tensor.
  */
 export function addPerChannelChain(g: ModelGen): void {
   const inType = g.type({ minW: 2, maxW: 12, modes: true, intRange: [-1, 5] });
@@ -425,7 +426,8 @@ export function addPerChannelChain(g: ModelGen): void {
   }
   // an element-wise layer reading the per-channel tensor (its conversions are value-only: no AP_WRAP_SM N = 0)
   const ew = g.pick(['none', 'ReLU', 'Quant', 'BatchNorm', 'LeakyReLU'] as const);
-  const r = () => g.resultTypeNoWrapSm(mag + 3).toString();
+  // its result per channel too (sometimes), converted channel by channel into the container
+  const r = () => perChannelTypes(g, C, () => g.resultTypeNoWrapSm(mag + 3));
   if (ew === 'ReLU' || ew === 'Quant') x = g.layer(ew, [x], { result: r() });
   else if (ew === 'BatchNorm') {
     x = g.layer('BatchNorm', [x], {
@@ -435,7 +437,7 @@ export function addPerChannelChain(g: ModelGen): void {
     });
   } else if (ew === 'LeakyReLU') x = g.layer('LeakyReLU', [x], { result: r(), alpha: g.constant([], g.type({ minW: 2, maxW: 8, intRange: [-1, 1] }), 0) });
   const o = g.int(2, 5);
-  const readsPerChannel = ew === 'none';
+  const readsPerChannel = true; // the element-wise result may be per channel too
   x = g.layer('Dense', [x], {
     weights: g.constant([C, o], g.type({ minW: 2, maxW: 8, signed: true, intRange: [-1, 3] })),
     ...(g.chance(0.8) ? { bias: g.constant([o], g.type({ minW: 2, maxW: 10, intRange: [-1, 4] })) } : {}),

@@ -1,6 +1,10 @@
 // hlsq support library: element-wise layers (ReLU, clipped ReLU, LeakyReLU/PReLU, BatchNorm, Quant,
 // Rescale). Each computes its expression at full precision in the vendor's result types and converts
 // once to res_t. Per-channel constants are indexed by the last axis (channels last).
+//
+// CONFIG_T::results does that conversion for element i: same_result below when every channel has one
+// result type; with per-channel result types the layer's config defines its own struct converting into
+// element i's channel type, then into res_t, a container holding every channel type's values exactly.
 #ifndef HLSQ_ACTIVATION_H
 #define HLSQ_ACTIVATION_H
 
@@ -17,18 +21,23 @@ template <int n> inline int channel_of(int i) {
     return n == 1 ? 0 : i % n;
 }
 
+// One result type for every element: res_t(v).
+struct same_result {
+    template <class R, class V> static R convert(int, const V &v) { return R(v); }
+};
+
 // max(x, 0) converted to res_t (a non-positive x gives the zero code, converting nothing).
-template <class res_T, class data_T> inline res_T rectified(const data_T &x) {
+template <class CONFIG_T, class res_T, class data_T> inline res_T rectified(int i, const data_T &x) {
 #pragma HLS INLINE
     if (x <= 0) return 0;
-    return res_T(x);
+    return CONFIG_T::results::template convert<res_T>(i, x);
 }
 
 template <class CONFIG_T, class data_T, class res_T> void relu(const data_T in[CONFIG_T::n_elem], res_T out[CONFIG_T::n_elem]) {
 ElementLoop:
     for (int i = 0; i < CONFIG_T::n_elem; i++) {
 #pragma HLS UNROLL
-        out[i] = rectified<res_T>(in[i]);
+        out[i] = rectified<CONFIG_T, res_T>(i, in[i]);
     }
 }
 
@@ -42,7 +51,7 @@ ElementLoop:
         if (x > 0 && x > m) {
             out[i] = res_T(m);
         } else {
-            out[i] = rectified<res_T>(x);
+            out[i] = rectified<CONFIG_T, res_T>(i, x);
         }
     }
 }
@@ -58,9 +67,9 @@ ElementLoop:
         const typename CONFIG_T::alpha_t a =
             from_code<typename CONFIG_T::alpha_t, CONFIG_T::alpha_width>(alpha[channel_of<CONFIG_T::n_alpha>(i)]);
         if (x > 0) {
-            out[i] = res_T(x);
+            out[i] = CONFIG_T::results::template convert<res_T>(i, x);
         } else {
-            out[i] = res_T(x * a);
+            out[i] = CONFIG_T::results::template convert<res_T>(i, x * a);
         }
     }
 }
@@ -76,7 +85,7 @@ ElementLoop:
             from_code<typename CONFIG_T::scale_t, CONFIG_T::scale_width>(scale[channel_of<CONFIG_T::n_scale>(i)]);
         const typename CONFIG_T::shift_t t =
             from_code<typename CONFIG_T::shift_t, CONFIG_T::shift_width>(shift[channel_of<CONFIG_T::n_shift>(i)]);
-        out[i] = res_T(in[i] * s + t);
+        out[i] = CONFIG_T::results::template convert<res_T>(i, in[i] * s + t);
     }
 }
 
@@ -84,7 +93,7 @@ template <class CONFIG_T, class data_T, class res_T> void quant(const data_T in[
 ElementLoop:
     for (int i = 0; i < CONFIG_T::n_elem; i++) {
 #pragma HLS UNROLL
-        out[i] = res_T(in[i]);
+        out[i] = CONFIG_T::results::template convert<res_T>(i, in[i]);
     }
 }
 
