@@ -9,7 +9,9 @@
  * Where the time goes on the number path (the jet-tagging bench): the MAC sums, computed sample-major as
  * a matrix product with each channel's weights in one contiguous row, then the conversions, done as one
  * array pass per layer (or per channel when the channels' types differ) by fastcast's mode-specialised
- * loops. A chunk's tensors live in buffers reused from chunk to chunk; nothing is allocated per sample.
+ * loops. MaxPool, Add/Subtract/Multiply, clipped ReLU and Concatenate work the same way: exact values
+ * (codes of the input or operation type) first, then the array conversions. A chunk's tensors live in
+ * buffers reused from chunk to chunk; nothing is allocated per sample.
  */
 import { asFraction, convertToFixed } from '../emulator/convert.js';
 import type { FixedType } from '../emulator/types.js';
@@ -17,7 +19,7 @@ import { castRaw } from '../emulator/value.js';
 import { addType, codeToDecimal, mulType, subType } from './arith.js';
 import { ModelUsageError, OverflowCheckError } from './errors.js';
 import { typeAt, typeList, type Layer, type MacLayer, type Model, type QuantizedConstant } from './format.js';
-import { numberCast, numberCastArray, type ArrayCast, type NumberCast } from './fastcast.js';
+import { numberCast, numberCastArray, type ArrayCast, type ArrayCastOptions, type NumberCast } from './fastcast.js';
 import { windowIndex as windowIndexFor } from './geometry.js';
 import { macGather, resolveTypes } from './precision.js';
 import { referenceLayer } from './reference.js';
@@ -288,24 +290,38 @@ function castsPerChannel(src: (c: number) => FixedType, l: Layer, C: number): Nu
 }
 
 /**
- * A layer that converts each element into the result type of its channel (Quant; ReLU without a maximum,
- * which first sets values <= 0 to 0): one array pass when every channel has the same input and result
- * type, else one strided pass per channel.
+ * Array conversions of a layer's channels, from src(c) into the result type of channel c, applied to the
+ * first n elements of a sample-major tensor (x may be y): one pass when every channel has the same source
+ * and result type, else one strided pass per channel. Undefined when a conversion needs BigInts.
  */
-function conversionKernel(xType: (c: number) => FixedType, l: Layer, C: number, size: number, relu: boolean): Kernel | undefined {
+function channelArrayCasts(
+  src: (c: number) => FixedType,
+  l: Layer,
+  C: number,
+  options: ArrayCastOptions = {},
+): ((x: Float64Array, y: Float64Array, n: number) => void) | undefined {
   const casts: ArrayCast[] = [];
   let shared = true;
   for (let c = 0; c < C; c++) {
-    const k = numberCastArray(xType(c), resultType(l, c), { relu });
+    const k = numberCastArray(src(c), resultType(l, c), options);
     if (!k) return undefined;
     casts.push(k);
-    if (!xType(c).equals(xType(0)) || !resultType(l, c).equals(resultType(l, 0))) shared = false;
+    if (!src(c).equals(src(0)) || !resultType(l, c).equals(resultType(l, 0))) shared = false;
   }
-  return ([x], batch, y) => {
-    const n = batch * size;
-    if (shared) casts[0]!(x as Float64Array, y as Float64Array, 0, n, 1);
-    else for (let c = 0; c < C; c++) casts[c]!(x as Float64Array, y as Float64Array, c, n, C);
+  if (shared) return (x, y, n) => casts[0]!(x, y, 0, n, 1);
+  return (x, y, n) => {
+    for (let c = 0; c < C; c++) casts[c]!(x, y, c, n, C);
   };
+}
+
+/**
+ * A layer that converts each element into the result type of its channel (Quant; ReLU without a maximum,
+ * which first sets values <= 0 to 0).
+ */
+function conversionKernel(xType: (c: number) => FixedType, l: Layer, C: number, size: number, relu: boolean): Kernel | undefined {
+  const cast = channelArrayCasts(xType, l, C, { relu });
+  if (!cast) return undefined;
+  return ([x], batch, y) => cast(x as Float64Array, y as Float64Array, batch * size);
 }
 
 /** Number kernels of the element-wise and table layers; undefined when a conversion needs BigInts. */
@@ -319,40 +335,46 @@ function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | un
       return conversionKernel(xType, l, C, size, false);
     case 'ReLU': {
       if (!l.max) return conversionKernel(xType, l, C, size, true);
-      const casts = castsPerChannel(xType, l, C);
-      if (!casts) return undefined;
+      // Clipped: the ReLU conversion of every element in one array pass, then the elements above the
+      // maximum overwritten with the maximum's conversion (a constant per channel).
+      const cast = channelArrayCasts(xType, l, C, { relu: true });
+      if (!cast) return undefined;
       const mc = l.max as QuantizedConstant;
       const M = mc.types[0]!;
       const mCasts = castsPerChannel(() => M, l, C);
       if (!mCasts) return undefined;
       const mVal = Number(mc.codes[0]!);
       // x > m compared exactly: both scaled to the larger fraction count, within 2^53.
-      const cmps: ((v: number) => boolean)[] = [];
+      const sx = new Float64Array(C);
+      const sm = new Float64Array(C);
+      const mCode = new Float64Array(C);
       for (let c = 0; c < C; c++) {
         const fx = xType(c).fracBits;
         const F = Math.max(fx, M.fracBits);
         if (xType(c).width + F - fx > 53 || M.width + F - M.fracBits > 53) return undefined;
-        const sx = 2 ** (F - fx);
-        const sm = mVal * 2 ** (F - M.fracBits);
-        cmps.push((v) => v * sx > sm);
+        sx[c] = 2 ** (F - fx);
+        sm[c] = mVal * 2 ** (F - M.fracBits);
+        mCode[c] = mCasts[c]!(mVal);
       }
       return ([x], batch, y) => {
         const xs = x as Float64Array;
         const ys = y as Float64Array;
-        for (let i = 0; i < batch * size; i++) {
+        const n = batch * size;
+        cast(xs, ys, n);
+        // Reads x after y is written: x is never y here (each layer writes its own tensor).
+        for (let i = 0, c = 0; i < n; i++) {
           const v = xs[i]!;
-          const c = i % C;
-          if (v <= 0) ys[i] = 0;
-          else if (cmps[c]!(v)) ys[i] = mCasts[c]!(mVal);
-          else ys[i] = casts[c]!(v);
+          if (v > 0 && v * sx[c]! > sm[c]!) ys[i] = mCode[c]!;
+          if (++c === C) c = 0;
         }
       };
     }
     case 'MaxPool1D':
     case 'MaxPool2D':
     case 'GlobalMaxPool': {
-      const casts = castsPerChannel(xType, l, C);
-      if (!casts) return undefined;
+      // Each window's maximum (an input code) into y, then the conversions in one array pass.
+      const cast = channelArrayCasts(xType, l, C);
+      if (!cast) return undefined;
       const win = poolGather(l, X.shape);
       const inSize = X.size;
       return ([x], batch, y) => {
@@ -367,10 +389,11 @@ function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | un
                 const i = win.index[(p * win.k + j) * C + c]!;
                 if (i >= 0 && xs[xo + i]! > best) best = xs[xo + i]!;
               }
-              ys[b * size + p * C + c] = casts[c]!(best);
+              ys[b * size + p * C + c] = best;
             }
           }
         }
+        cast(ys, ys, batch * size);
       };
     }
     case 'Add':
@@ -379,26 +402,42 @@ function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | un
       if (ins.length !== 2) return undefined;
       const Y = ins[1]!;
       const yType = (c: number) => Y.types[Y.types.length === 1 ? 0 : c % Y.channels]!;
-      const ops: { sa: number; sb: number; cast: NumberCast }[] = [];
-      for (let c = 0; c < C; c++) {
+      const kind = l.kind;
+      const opType = (c: number) => {
         const a = xType(c);
         const bT = yType(c);
-        const T = l.kind === 'Add' ? addType(a, bT) : l.kind === 'Subtract' ? subType(a, bT) : mulType(a, bT);
+        return kind === 'Add' ? addType(a, bT) : kind === 'Subtract' ? subType(a, bT) : mulType(a, bT);
+      };
+      const sa = new Float64Array(C);
+      const sb = new Float64Array(C);
+      for (let c = 0; c < C; c++) {
+        const T = opType(c);
         if (T.width > 53) return undefined;
-        const cast = numberCast(T, resultType(l, c));
-        if (!cast) return undefined;
-        ops.push({ sa: 2 ** (T.fracBits - a.fracBits), sb: 2 ** (T.fracBits - bT.fracBits), cast });
+        sa[c] = 2 ** (T.fracBits - xType(c).fracBits);
+        sb[c] = 2 ** (T.fracBits - yType(c).fracBits);
       }
-      const kind = l.kind;
+      // The exact results (codes of the operation's type, at most 53 bits) into y, then the conversions.
+      const cast = channelArrayCasts(opType, l, C);
+      if (!cast) return undefined;
       return ([a, b], batch, y) => {
         const as = a as Float64Array;
         const bs = b as Float64Array;
         const ys = y as Float64Array;
-        for (let i = 0; i < batch * size; i++) {
-          const o = ops[i % C]!;
-          const v = kind === 'Add' ? as[i]! * o.sa + bs[i]! * o.sb : kind === 'Subtract' ? as[i]! * o.sa - bs[i]! * o.sb : as[i]! * bs[i]!;
-          ys[i] = o.cast(v);
+        const n = batch * size;
+        if (kind === 'Add') {
+          for (let i = 0, c = 0; i < n; i++) {
+            ys[i] = as[i]! * sa[c]! + bs[i]! * sb[c]!;
+            if (++c === C) c = 0;
+          }
+        } else if (kind === 'Subtract') {
+          for (let i = 0, c = 0; i < n; i++) {
+            ys[i] = as[i]! * sa[c]! - bs[i]! * sb[c]!;
+            if (++c === C) c = 0;
+          }
+        } else {
+          for (let i = 0; i < n; i++) ys[i] = as[i]! * bs[i]!;
         }
+        cast(ys, ys, n);
       };
     }
     case 'Flatten':
@@ -426,6 +465,30 @@ function numberKernel(l: Layer, ins: TensorInfo[], out: TensorInfo): Kernel | un
         }
       }
       const sizes = ins.map((t) => t.size);
+      // When every output channel's elements come from one source type (always for a shared input type;
+      // along the last axis, each output channel is one input channel), the codes are copied and then
+      // converted in one array pass per layer or channel.
+      const chanSrc: FixedType[] = [];
+      let byChannel = true;
+      for (let i = 0; i < size && byChannel; i++) {
+        const t = elementType(ins[srcK[i]!]!, srcE[i]!);
+        const c = i % C;
+        if (chanSrc[c] === undefined) chanSrc[c] = t;
+        else if (!chanSrc[c]!.equals(t)) byChannel = false;
+      }
+      const chanCast = byChannel ? channelArrayCasts((c) => chanSrc[c]!, l, C) : undefined;
+      if (chanCast) {
+        return (xs, batch, y) => {
+          const ys = y as Float64Array;
+          for (let b = 0; b < batch; b++) {
+            for (let i = 0; i < size; i++) {
+              const k = srcK[i]!;
+              ys[b * size + i] = (xs[k] as Float64Array)[b * sizes[k]! + srcE[i]!]!;
+            }
+          }
+          chanCast(ys, ys, batch * size);
+        };
+      }
       return (xs, batch, y) => {
         const ys = y as Float64Array;
         for (let b = 0; b < batch; b++) {
