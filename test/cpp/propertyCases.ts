@@ -259,7 +259,11 @@ export function caseArb(p: Pools): fc.Arbitrary<VectorRecord> {
       op: 'fx_range', a, hi, lo, out: { bits: '', bit_hi: false, bit_lo: false, get_bit_hi_minus_F: false },
     })),
   );
-  unary(2, (t) => t.i <= t.w, (a) => fc.constant({ op: 'fx_incdec', a, out: { preinc: '', predec: '' } }));
+  // ++/-- add the constant 1.0 as ap_ufixed<F+1,1>; the sum (F+2 bits) or the always-signed difference (up
+  // to F+3) must stay within AP_INT_MAX_W = 1024, or the vendor's headers exit (spec §11.1) and ours refuse
+  // to compile. F = W - I exceeds W when I < 0, so W <= 1000 alone does not ensure it (seed 858482847 drew
+  // ap_ufixed<1000,-36>).
+  unary(2, (t) => t.i <= t.w && t.w - t.i + 3 <= MAX_FIXED_W, (a) => fc.constant({ op: 'fx_incdec', a, out: { preinc: '', predec: '' } }));
   unary(3, () => true, (a, t) => {
     const out: Rec = { f64: '', f32: '', bool: false };
     if (t.i >= 0) Object.assign(out, { to_int: 0, to_int64: '', to_uint64: '', to_ap_int: { type: { k: 'int', w: 1, s: false }, bits: '' } });
