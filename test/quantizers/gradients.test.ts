@@ -154,6 +154,11 @@ describe('minifloat VJP (spec §9.3)', () => {
     const q = floatQuantizeNp(0.003, 3, 4, 0) as number;
     close(s.de0[0]!, -LN2 * (0.003 - q));
   });
+  test('dm at a tie uses the half-to-even neighbour: x = 200, m = 3 rounds to 192', () => {
+    const r = floatQuantizeVjp(200, 3, 5, 0, 1);
+    expect(r.y[0]).toBe(192);
+    close(r.dm[0]!, LN2 * (200 - 192));
+  });
   test('dm = derivative of the straight-through surrogate in m', () => {
     fc.assert(
       fc.property(fc.double({ min: 0.01, max: 200, noNaN: true }), fc.integer({ min: 1, max: 8 }), (x, m) => {
@@ -161,7 +166,10 @@ describe('minifloat VJP (spec §9.3)', () => {
         let E = Math.floor(Math.log2(x));
         if (2 ** E > x) E--;
         if (2 ** (E + 1) <= x) E++;
-        const q0 = Math.round(x * 2 ** (m - E));
+        // the quantizer rounds half to even (Math.round would send a tie such as x = 200, m = 3 up)
+        const s = x * 2 ** (m - E);
+        let q0 = Math.round(s);
+        if (q0 - s === 0.5 && q0 % 2 !== 0) q0 -= 1;
         const g = (t: number) => (q0 + x * 2 ** (t - E) - x * 2 ** (m - E)) * 2 ** (E - t);
         if (E >= -14 && E <= 15) close(r.dm[0]!, fd(g, m), 1e-6);
       }),
