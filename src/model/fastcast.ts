@@ -248,6 +248,10 @@ const RNE = 6755399441055744;
  * A lower bound of 0 (ReLU, unsigned saturation) is applied as t·keep + (t + |t|)·half with keep = 0,
  * half = 1/2 (and lo = -Infinity): (t + |t|)/2 = max(t, 0) exactly, without the branch Math.max takes,
  * which the sign of ReLU inputs would mispredict half the time. Otherwise keep = 1, half = 0: t itself.
+ *
+ * The loops below repeat the same frame on purpose, one per rule: a shared loop calling the rounding as a
+ * function per element was where the engine spent its time before (profiled), and V8 does not inline a
+ * callback that varies per layer.
  */
 type Loop = (
   x: Float64Array,
